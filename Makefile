@@ -1,0 +1,61 @@
+# pressroom: source/*.md -> build/<stem>.pdf, .screen.pdf, .epub, .docx
+#   make            all formats of every source
+#   make pdf        print (PDF/X-4) and screen (PDF/UA-1) editions
+#   make epub | docx | test | clean
+# Options: TRIM=a4|a5|letter  ICC=<profile in styles/icc/>
+.DELETE_ON_ERROR:
+.SUFFIXES:
+SHELL := /bin/bash
+
+PYTHON  ?= python3
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+BUILD   := build
+TRIM    ?= a4
+ICC     ?=
+
+SOURCES := $(wildcard source/*.md)
+STEMS   := $(basename $(notdir $(SOURCES)))
+PDFS    := $(STEMS:%=$(BUILD)/%.pdf) $(STEMS:%=$(BUILD)/%.screen.pdf)
+EPUBS   := $(STEMS:%=$(BUILD)/%.epub)
+DOCXS   := $(STEMS:%=$(BUILD)/%.docx)
+
+# An output is rebuilt when its source, anything in styles/ or anything in src/ changes.
+# Files beside a source (its photo) are dependencies of every output of that folder.
+STYLE_FILES := $(shell find styles -type f 2>/dev/null)
+CODE_FILES  := $(shell find src -type f -name '*.py' 2>/dev/null)
+ASSETS      := $(filter-out $(SOURCES),$(wildcard source/*))
+DEPS        := $(STYLE_FILES) $(CODE_FILES) $(ASSETS) $(STAMP) Makefile
+PRESSROOM   := $(PY) -m pressroom
+PDF_OPTS    := --trim $(TRIM) $(if $(ICC),--icc $(ICC))
+
+.PHONY: all pdf epub docx test clean
+all: pdf epub docx
+pdf: $(PDFS)
+epub: $(EPUBS)
+docx: $(DOCXS)
+
+# The virtual environment, with the project installed (editable) and its pinned dependencies.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+$(BUILD)/%.screen.pdf: source/%.md $(DEPS)
+	$(PRESSROOM) pdf $< --edition screen -o $@
+
+$(BUILD)/%.pdf: source/%.md $(DEPS)
+	$(PRESSROOM) pdf $< --edition print $(PDF_OPTS) -o $@
+
+$(BUILD)/%.epub: source/%.md $(DEPS)
+	$(PRESSROOM) epub $< -o $@
+
+$(BUILD)/%.docx: source/%.md $(DEPS)
+	$(PRESSROOM) docx $< -o $@
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(BUILD)

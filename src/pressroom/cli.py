@@ -1,0 +1,95 @@
+"""Command line: ``pressroom pdf|epub|docx|model SOURCE -o OUTPUT``.
+
+Exit status: 0 on success, 2 on bad input (one line on stderr, no
+traceback), 1 on a build failure that is not the source's fault.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import BuildError, SourceError
+from .package import install_signal_handlers, write_atomic
+
+FORMATS = {
+    "pdf": "pressroom.writers.pdf",
+    "epub": "pressroom.writers.epub",
+    "docx": "pressroom.writers.docx",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pressroom", description=__doc__.splitlines()[0])
+    p.add_argument("--version", action="version", version=f"pressroom {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(sp):
+        sp.add_argument("source", help="the interview source (Markdown with YAML front matter)")
+        sp.add_argument("--styles", help="styles folder (default: the project's styles/)")
+
+    sp = sub.add_parser("model", help="print the interview model as JSON")
+    common(sp)
+    sp.add_argument("-o", "--output", help="write the JSON here instead of standard output")
+
+    for name in FORMATS:
+        sp = sub.add_parser(name, help=f"write the {name.upper()}")
+        common(sp)
+        sp.add_argument("-o", "--output", required=True, help="output file")
+        if name == "pdf":
+            sp.add_argument("--edition", choices=("print", "screen"), default="print",
+                            help="print: PDF/X-4, CMYK, bleed and marks; screen: tagged PDF/UA-1, RGB")
+            sp.add_argument("--trim", default=None, help="trim size preset in styles/trim/ (a4, a5, letter)")
+            sp.add_argument("--icc", default=None, help="CMYK output-intent profile in styles/icc/")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    install_signal_handlers()
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(levelname)s: %(message)s")
+    try:
+        return _run(args)
+    except SourceError as e:
+        print(e.format(), file=sys.stderr)
+        return 2
+    except BuildError as e:
+        print(f"pressroom: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("pressroom: interrupted; no output written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+
+
+def _run(args) -> int:
+    from . import reader, transforms
+    from .styles import open_styles
+
+    interview = transforms.apply(reader.read(args.source))
+    if args.command == "model":
+        from .model import to_json
+
+        text = to_json(interview)
+        if args.output:
+            write_atomic(args.output, text.encode("utf-8"))
+        else:
+            sys.stdout.write(text)
+        return 0
+    styles = open_styles(args.styles)
+    writer = importlib.import_module(FORMATS[args.command])
+    options = {}
+    if args.command == "pdf":
+        options = {"edition": args.edition, "trim": args.trim, "icc": args.icc}
+    data = writer.write(interview, styles, **options)
+    write_atomic(Path(args.output), data)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,218 @@
+"""The shared intermediate model of an interview.
+
+Plain, typed, immutable data. Nothing here knows about Markdown, YAML, HTML,
+PDF, DOCX or EPUB: the reader builds these objects, the transforms rewrite
+them, and every writer reads them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import json
+from dataclasses import dataclass, field
+from typing import Union
+
+# --------------------------------------------------------------------------
+# Inline nodes
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Strong:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Code:
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """A hard line break inside a paragraph."""
+
+
+@dataclass(frozen=True)
+class NoteRef:
+    """A call to footnote number ``number`` (1-based, in order of first call)."""
+
+    number: int
+
+
+Inline = Union[Text, Emphasis, Strong, Code, Link, LineBreak, NoteRef]
+
+# --------------------------------------------------------------------------
+# Block nodes
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class BlockQuote:
+    children: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class ListItem:
+    children: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class List:
+    ordered: bool
+    start: int
+    items: tuple[ListItem, ...]
+
+
+Block = Union[Paragraph, BlockQuote, List]
+
+# --------------------------------------------------------------------------
+# The interview
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str = ""
+    bio: str = ""
+
+
+@dataclass(frozen=True)
+class Image:
+    """The lead photo.
+
+    ``path`` is the absolute path of the image file, already checked by the
+    reader, or ``None`` when the source names no file (the photo is still to
+    come: print sets an FPO box, see the README).
+    """
+
+    alt: str
+    caption: str = ""
+    credit: str = ""
+    path: str | None = None
+    media_type: str | None = None
+    width: int = 0
+    height: int = 0
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One question and its answer."""
+
+    id: str
+    question: tuple[Inline, ...]
+    answer: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Footnote:
+    number: int
+    label: str
+    children: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    date: _dt.date
+    lang: str
+    subtitle: str = ""
+    publisher: str = ""
+    rights: str = ""
+    identifier: str = ""
+    keywords: tuple[str, ...] = ()
+    section: str = ""
+
+    @property
+    def script_direction(self) -> str:
+        """``rtl`` for right-to-left languages, else ``ltr``."""
+        primary = self.lang.split("-")[0].lower()
+        return "rtl" if primary in RTL_LANGUAGES else "ltr"
+
+
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb"})
+
+
+@dataclass(frozen=True)
+class Interview:
+    meta: Metadata
+    interviewer: Person | None
+    interviewee: Person | None
+    image: Image | None
+    intro: tuple[Block, ...]
+    exchanges: tuple[Exchange, ...]
+    notes: tuple[Footnote, ...] = field(default=())
+    source_name: str = ""
+
+
+# --------------------------------------------------------------------------
+# JSON
+
+
+def _encode(obj):
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        out = {"type": type(obj).__name__}
+        for f in dataclasses.fields(obj):
+            out[f.name] = _encode(getattr(obj, f.name))
+        return out
+    if isinstance(obj, (tuple, list)):
+        return [_encode(x) for x in obj]
+    if isinstance(obj, _dt.date):
+        return obj.isoformat()
+    return obj
+
+
+def to_dict(interview: Interview) -> dict:
+    return _encode(interview)
+
+
+def to_json(interview: Interview) -> str:
+    return json.dumps(to_dict(interview), ensure_ascii=False, indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------
+# Helpers shared by writers and checks (pure functions of the model)
+
+
+def plain_text(nodes) -> str:
+    """The text of inline or block nodes, without markup; note calls dropped."""
+    parts: list[str] = []
+
+    def walk(n):
+        if isinstance(n, (tuple, list)):
+            for x in n:
+                walk(x)
+        elif isinstance(n, (Text, Code)):
+            parts.append(n.text)
+        elif isinstance(n, LineBreak):
+            parts.append("\n")
+        elif isinstance(n, NoteRef):
+            pass
+        elif isinstance(n, (Emphasis, Strong, Link, Paragraph, BlockQuote, ListItem)):
+            walk(n.children)
+            if isinstance(n, Paragraph):
+                parts.append("\n")
+        elif isinstance(n, List):
+            walk(n.items)
+
+    walk(nodes)
+    return "".join(parts)

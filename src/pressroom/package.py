@@ -1,0 +1,79 @@
+"""Writing files safely and reproducibly: atomic writes and normalised zips."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import signal
+import tempfile
+import zipfile
+from pathlib import Path
+
+#: Fixed timestamp for every zip entry (the earliest a zip can store).
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike):
+    """Yield a temporary path beside ``path``; rename it over ``path`` on success.
+
+    On any exception (including KeyboardInterrupt and SIGTERM, which is turned
+    into KeyboardInterrupt by ``install_signal_handlers``) the temporary file is
+    removed and an existing ``path`` is left untouched.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_atomic(path: str | os.PathLike, data: bytes) -> None:
+    with atomic_output(path) as tmp:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+
+
+def install_signal_handlers() -> None:
+    """Make SIGTERM and SIGHUP unwind like Ctrl-C, so temporary files are removed."""
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(sig, handler)
+
+
+def normalise_zip(data: bytes, first: tuple[str, ...] = (), stored: tuple[str, ...] = ()) -> bytes:
+    """Rewrite a zip with fixed timestamps, fixed permissions and a stable order.
+
+    Entries named in ``first`` come first, in that order; the rest keep their
+    order. Entries named in ``stored`` are not compressed (EPUB ``mimetype``).
+    """
+    src = zipfile.ZipFile(io.BytesIO(data))
+    names = src.namelist()
+    order = [n for n in first if n in names] + [n for n in names if n not in first]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            if name in stored:
+                info.compress_type = zipfile.ZIP_STORED
+                dst.writestr(info, src.read(name))
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+                dst.writestr(info, src.read(name), compresslevel=9)
+    return out.getvalue()

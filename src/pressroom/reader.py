@@ -1,0 +1,612 @@
+"""Source reader: Markdown with YAML front matter -> the interview model.
+
+The parsing is done by well-kept libraries: markdown-it-py (CommonMark) with
+the mdit-py-plugins front-matter and footnote plugins, and PyYAML's safe
+loader. This module only maps their output onto the model and reports every
+problem as a ``SourceError`` that names ``file:line``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import os
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from . import model as m
+from .errors import SourceError
+
+#: Sources larger than this are refused before parsing.
+MAX_SOURCE_BYTES = 1024 * 1024
+#: Block nesting (quotes and lists) deeper than this is refused.
+MAX_NESTING = 12
+#: A single word longer than this is refused (it cannot be set on a line).
+MAX_WORD = 120
+#: A single paragraph longer than this is refused (it cannot be set on pages).
+MAX_PARAGRAPH = 20_000
+
+LINK_SCHEMES = ("http", "https", "mailto")
+IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
+
+# BCP 47 well-formed language tags (RFC 5646 section 2.1), without the
+# grandfathered forms. Primary language subtags of 2 or 3 letters.
+_BCP47 = re.compile(
+    r"""^(?P<language>[a-z]{2,3}(-[a-z]{3}){0,3})
+        (-(?P<script>[a-z]{4}))?
+        (-(?P<region>[a-z]{2}|[0-9]{3}))?
+        (-([a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*
+        (-[0-9a-wyz](-[a-z0-9]{2,8})+)*
+        (-x(-[a-z0-9]{1,8})+)?$""",
+    re.X | re.I,
+)
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\u2028\u2029]")
+
+# --------------------------------------------------------------------------
+# Front matter schema: key -> (type, required)
+
+_PERSON_KEYS = {"interviewer": ("name", "bio"), "interviewee": ("name", "role")}
+_IMAGE_KEYS = ("file", "alt", "caption", "credit")
+_TOP_KEYS = {
+    "title": str,
+    "subtitle": str,
+    "date": _dt.date,
+    "lang": str,
+    "publisher": str,
+    "rights": str,
+    "identifier": str,
+    "keywords": list,
+    "section": str,
+    "interviewer": dict,
+    "interviewee": dict,
+    "image": dict,
+}
+_REQUIRED = ("title", "date", "lang")
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing aliases (no alias bombs) and duplicate keys."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "YAML aliases (*name) are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+# --------------------------------------------------------------------------
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING + 8})
+    md.use(front_matter_plugin).use(footnote_plugin)
+    md.validateLink = lambda url: True  # we check schemes ourselves, with a clear error
+    return md
+
+
+_MD = _parser()
+
+
+def read(path: str | os.PathLike) -> m.Interview:
+    """Read one source file into the model, or raise ``SourceError``."""
+    path = Path(path)
+    name = str(path)
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_SOURCE_BYTES + 1)
+    except IsADirectoryError:
+        raise SourceError(name, 1, "is a directory, not a source file", "give a .md file") from None
+    except OSError as e:
+        raise SourceError(name, 1, f"cannot read the source: {e.strerror}", "check the path and its permissions") from None
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise SourceError(
+            name, 1, f"source is larger than {MAX_SOURCE_BYTES // 1024} KiB",
+            "split the interview into several sources",
+        )
+    return parse(raw, name=name, base_dir=path.resolve().parent)
+
+
+def parse(data: bytes | str, name: str = "<source>", base_dir: str | os.PathLike | None = None) -> m.Interview:
+    """Parse source text (bytes or str) into the model, or raise ``SourceError``."""
+    text = _decode(data, name)
+    return _Reader(text, name, Path(base_dir) if base_dir else None).interview()
+
+
+def _decode(data: bytes | str, name: str) -> str:
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = data.count(b"\n", 0, e.start) + 1
+            raise SourceError(
+                name, line, f"the file is not valid UTF-8 (byte 0x{data[e.start]:02x})",
+                "save the file as UTF-8 in your editor",
+            ) from None
+    else:
+        text = data
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_SOURCE_BYTES:
+        raise SourceError(name, 1, f"source is larger than {MAX_SOURCE_BYTES // 1024} KiB",
+                          "split the interview into several sources")
+    text = text.removeprefix("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise SourceError(
+            name, line, f"control character U+{ord(bad.group()):04X} in the text",
+            "delete it; use a blank line to separate paragraphs",
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        line = text.count("\n", 0, e.start) + 1
+        raise SourceError(name, line, "lone surrogate code point in the text", "retype the character") from None
+    return unicodedata.normalize("NFC", text)
+
+
+class _Reader:
+    def __init__(self, text: str, name: str, base_dir: Path | None):
+        self.text = text
+        self.name = name
+        self.base_dir = base_dir
+        self.lines = text.split("\n")
+        self.key_lines: dict[tuple, int] = {}
+        self.fm_offset = 1  # line number of the first YAML line
+
+    # -- errors -----------------------------------------------------------
+    def error(self, line: int, message: str, hint: str = "") -> SourceError:
+        return SourceError(self.name, line, message, hint)
+
+    def key_line(self, *path) -> int:
+        while path:
+            if path in self.key_lines:
+                return self.key_lines[path]
+            path = path[:-1]
+        return self.fm_offset
+
+    # -- entry --------------------------------------------------------------
+    def interview(self) -> m.Interview:
+        if not self.text.strip():
+            raise self.error(1, "the source is empty", "start with a front matter block: ---, title:, date:, lang:, ---")
+        env: dict[str, Any] = {}
+        try:
+            tokens = _MD.parse(self.text, env)
+        except RecursionError:
+            raise self.error(1, "the Markdown is nested too deeply", f"keep quotes and lists within {MAX_NESTING} levels") from None
+        if not tokens or tokens[0].type != "front_matter":
+            raise self.error(
+                1, "no YAML front matter at the top of the file",
+                "the file must start with a line '---', the metadata (title:, date:, lang:), and a closing '---'",
+            )
+        fm = tokens[0]
+        if not self.lines[fm.map[1] - 1].rstrip() == "---":
+            raise self.error(fm.map[0] + 1, "front matter is not closed", "end the metadata with a line '---'")
+        self.fm_offset = fm.map[0] + 2
+        meta, people, image = self.front_matter(fm.content)
+        self.footnote_env = env.get("footnotes", {})
+        self.note_numbers: dict[str, int] = {}
+        intro, exchanges, notes = self.body(tokens[1:])
+        return m.Interview(
+            meta=meta,
+            interviewer=people.get("interviewer"),
+            interviewee=people.get("interviewee"),
+            image=image,
+            intro=intro,
+            exchanges=exchanges,
+            notes=notes,
+            source_name=Path(self.name).stem,
+        )
+
+    # -- front matter ---------------------------------------------------------
+    def front_matter(self, content: str):
+        try:
+            loader = _Loader(content)
+            try:
+                node = loader.get_single_node()
+                if node is not None:
+                    self._record_lines(node, ())
+                data = loader.construct_document(node) if node is not None else None
+            finally:
+                loader.dispose()
+        except yaml.MarkedYAMLError as e:
+            mark = e.problem_mark or e.context_mark
+            line = self.fm_offset + (mark.line if mark else 0)
+            problem = e.problem or e.context or "invalid YAML"
+            raise self.error(line, f"YAML error in front matter: {problem}",
+                             "check the indentation, and quote values that contain ': ' or start with a symbol") from None
+        except yaml.YAMLError as e:
+            raise self.error(self.fm_offset, f"YAML error in front matter: {e}", "check the front matter syntax") from None
+        except (ValueError, TypeError, OverflowError) as e:
+            raise self.error(self.fm_offset, f"invalid value in front matter: {e}", "check dates and numbers") from None
+        if not isinstance(data, dict):
+            raise self.error(self.fm_offset, "front matter must be a mapping of keys to values",
+                             "write one 'key: value' per line, e.g. title: The future of migration")
+        for key in data:
+            if not isinstance(key, str):
+                raise self.error(self.fm_offset, f"front matter key {key!r} is not text", "keys are words such as title, date, lang")
+            if key not in _TOP_KEYS:
+                close = difflib.get_close_matches(key, _TOP_KEYS, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(_TOP_KEYS)
+                raise self.error(self.key_line(key), f"unknown front matter key '{key}'", hint)
+        for key in _REQUIRED:
+            if data.get(key) in (None, ""):
+                raise self.error(self.fm_offset, f"front matter has no '{key}'",
+                                 {"title": "add e.g. title: The future of migration",
+                                  "date": "add e.g. date: 2023-12-01",
+                                  "lang": "add e.g. lang: en"}[key])
+
+        def text(key, *path, required=False):
+            value = self._get(data, (key,) + path)
+            where = (key,) + path
+            if value is None:
+                if required:
+                    raise self.error(self.key_line(*where), f"'{'.'.join(where)}' is required", "give it a value")
+                return ""
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                value = str(value)
+            if not isinstance(value, str):
+                raise self.error(self.key_line(*where), f"'{'.'.join(where)}' must be text, not {_kind(value)}",
+                                 "write it as a plain line of text, quoted if it contains ': '")
+            value = " ".join(value.split())
+            if required and not value:
+                raise self.error(self.key_line(*where), f"'{'.'.join(where)}' is empty", "give it a value")
+            return value
+
+        title = text("title", required=True)
+        date = data["date"]
+        if isinstance(date, _dt.datetime) or not isinstance(date, _dt.date):
+            raise self.error(self.key_line("date"), f"date must be a calendar date YYYY-MM-DD, got {date!r}",
+                             "write e.g. date: 2023-12-01")
+        lang = text("lang", required=True)
+        if not _BCP47.match(lang):
+            raise self.error(self.key_line("lang"), f"'{lang}' is not a BCP 47 language tag",
+                             "use a tag such as en, fr, es, ar, ru or zh-Hans")
+        lang = _canonical_lang(lang)
+        keywords = data.get("keywords") or []
+        if isinstance(keywords, str):
+            keywords = [k for k in (s.strip() for s in keywords.split(",")) if k]
+        if not isinstance(keywords, list) or not all(isinstance(k, (str, int, float)) and not isinstance(k, bool) for k in keywords):
+            raise self.error(self.key_line("keywords"), "keywords must be a list of words",
+                             "write e.g. keywords: [migration, IOM]")
+        for key in ("interviewer", "interviewee", "image"):
+            if key in data and data[key] is not None and not isinstance(data[key], dict):
+                fields = _PERSON_KEYS.get(key, _IMAGE_KEYS)
+                raise self.error(self.key_line(key), f"'{key}' must be a mapping with {', '.join(fields)}",
+                                 f"write e.g. {key}: {{{fields[0]}: …, {fields[1]}: …}}")
+        for key, value in (("subtitle", None), ("publisher", None), ("rights", None), ("identifier", None), ("section", None)):
+            text(key)  # type checks
+        meta = m.Metadata(
+            title=title,
+            date=date,
+            lang=lang,
+            subtitle=text("subtitle"),
+            publisher=text("publisher"),
+            rights=text("rights"),
+            identifier=text("identifier"),
+            keywords=tuple(" ".join(str(k).split()) for k in keywords),
+            section=text("section"),
+        )
+        people = {}
+        for key, fields in _PERSON_KEYS.items():
+            if data.get(key) is None:
+                continue
+            self._check_subkeys(data[key], key, fields)
+            people[key] = m.Person(
+                name=text(key, "name", required=True),
+                role=text(key, "role") if "role" in fields else "",
+                bio=text(key, "bio") if "bio" in fields else "",
+            )
+        image = None
+        if data.get("image") is not None:
+            self._check_subkeys(data["image"], "image", _IMAGE_KEYS)
+            alt = text("image", "alt")
+            if not alt:
+                raise self.error(self.key_line("image"), "the lead image has no 'alt' text",
+                                 "add image.alt: a sentence that describes the photo for readers who cannot see it")
+            image = self._image(text("image", "file"), alt, text("image", "caption"), text("image", "credit"))
+        return meta, people, image
+
+    def _check_subkeys(self, value: dict, key: str, fields):
+        for sub in value:
+            if sub not in fields:
+                close = difflib.get_close_matches(str(sub), fields, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(fields)
+                raise self.error(self.key_line(key, sub), f"unknown key '{key}.{sub}'", hint)
+
+    def _image(self, file: str, alt: str, caption: str, credit: str) -> m.Image:
+        if not file:
+            return m.Image(alt=alt, caption=caption, credit=credit)
+        line = self.key_line("image", "file")
+        if re.match(r"^[a-z][a-z0-9+.-]*:", file, re.I) or file.startswith("//"):
+            raise self.error(line, f"image.file '{file}' is a URL; remote images are not fetched",
+                             "download the photo next to the source and give its file name")
+        if self.base_dir is None:
+            raise self.error(line, "image.file cannot be resolved for a source that is not a file", "")
+        base = self.base_dir.resolve()
+        candidate = Path(file)
+        if candidate.is_absolute():
+            raise self.error(line, f"image.file '{file}' is an absolute path",
+                             "give a path relative to the source's folder")
+        target = (base / candidate).resolve()
+        if base != target and base not in target.parents:
+            raise self.error(line, f"image.file '{file}' is outside the source's folder",
+                             "copy the photo into the source's folder")
+        if not target.exists():
+            raise self.error(line, f"image.file '{file}' does not exist",
+                             "check the file name, or remove 'file:' to set a placeholder until the photo arrives")
+        if not target.is_file():
+            raise self.error(line, f"image.file '{file}' is not a file", "give the photo's file name")
+        from PIL import Image as PILImage, UnidentifiedImageError
+
+        try:
+            with PILImage.open(target) as im:
+                fmt, (w, h) = im.format, im.size
+                im.verify()
+        except PermissionError:
+            raise self.error(line, f"image.file '{file}' cannot be read (permission denied)", "check the file's permissions") from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+            raise self.error(line, f"image.file '{file}' is not a readable image ({type(e).__name__})",
+                             "export the photo as JPEG or PNG") from None
+        except PILImage.DecompressionBombError:
+            raise self.error(line, f"image.file '{file}' is too large to process", "downscale the photo below 50 megapixels") from None
+        if fmt not in IMAGE_TYPES:
+            raise self.error(line, f"image.file '{file}' is {fmt}, not JPEG or PNG", "export the photo as JPEG or PNG")
+        return m.Image(alt=alt, caption=caption, credit=credit, path=str(target),
+                       media_type=IMAGE_TYPES[fmt], width=w, height=h)
+
+    def _record_lines(self, node, path):
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode):
+                    p = path + (k.value,)
+                    self.key_lines[p] = self.fm_offset + k.start_mark.line
+                    if len(p) < 3:
+                        self._record_lines(v, p)
+
+    @staticmethod
+    def _get(data, path):
+        value = data
+        for key in path:
+            if not isinstance(value, dict):
+                return None
+            value = value.get(key)
+        return value
+
+    # -- body -----------------------------------------------------------------
+    def body(self, tokens):
+        notes_tokens = []
+        main = []
+        in_notes = False
+        for t in tokens:
+            if t.type == "footnote_block_open":
+                in_notes = True
+            if in_notes:
+                notes_tokens.append(t)
+            else:
+                main.append(t)
+            if t.type == "footnote_block_close":
+                in_notes = False
+        self._check_footnote_labels()
+
+        intro: list[m.Block] = []
+        exchanges: list[m.Exchange] = []
+        current_q = None
+        current_blocks: list[m.Block] = []
+        pos = 0
+        last_line = 1
+
+        def flush():
+            if current_q is not None:
+                q_inlines, q_line = current_q
+                if not current_blocks:
+                    raise self.error(q_line, "this question has no answer",
+                                     "write the answer as paragraphs below the '## ' question")
+                exchanges.append(m.Exchange(id=f"q{len(exchanges) + 1}", question=q_inlines, answer=tuple(current_blocks)))
+
+        while pos < len(main):
+            t = main[pos]
+            if t.map:
+                last_line = t.map[0] + 1
+            if t.type == "heading_open":
+                line = t.map[0] + 1
+                if t.tag != "h2":
+                    if t.tag == "h1":
+                        raise self.error(line, "level-1 heading in the body",
+                                         "the title comes from the front matter 'title'; questions are '## '")
+                    raise self.error(line, f"{t.tag} heading in the body; only '## ' questions are supported",
+                                     "make it a '## ' question, or bold text with **…**")
+                inline = main[pos + 1]
+                q = self.inlines(inline.children or [], line)
+                if not m.plain_text(q).strip():
+                    raise self.error(line, "empty question heading", "write the question after '## '")
+                flush()
+                current_q = (q, line)
+                current_blocks = []
+                pos += 3
+                continue
+            block, pos = self.block(main, pos, depth=0)
+            (current_blocks if current_q is not None else intro).append(block)
+        flush()
+        if not exchanges:
+            raise self.error(last_line, "the interview has no questions",
+                             "write each question as a level-2 heading: '## What is …?'")
+        notes = self.notes(notes_tokens)
+        return tuple(intro), tuple(exchanges), notes
+
+    def block(self, tokens, pos, depth):
+        t = tokens[pos]
+        line = (t.map[0] + 1) if t.map else 1
+        if depth > MAX_NESTING or t.level > MAX_NESTING * 2 + 2:
+            raise self.error(line, "quotes or lists are nested too deeply", f"keep them within {MAX_NESTING} levels")
+        if t.type == "paragraph_open":
+            inline = tokens[pos + 1]
+            children = self.inlines(inline.children or [], line)
+            if len(m.plain_text(children)) > MAX_PARAGRAPH:
+                raise self.error(line, f"paragraph longer than {MAX_PARAGRAPH} characters",
+                                 "split it into several paragraphs with blank lines")
+            return m.Paragraph(children), pos + 3
+        if t.type == "blockquote_open":
+            children, pos = self.blocks_until(tokens, pos + 1, "blockquote_close", depth + 1)
+            return m.BlockQuote(children), pos
+        if t.type in ("bullet_list_open", "ordered_list_open"):
+            ordered = t.type == "ordered_list_open"
+            start = int(t.attrs.get("start", 1)) if ordered else 1
+            close = t.type.replace("_open", "_close")
+            items = []
+            pos += 1
+            while tokens[pos].type != close:
+                if tokens[pos].type != "list_item_open":  # pragma: no cover - markdown-it guarantees this
+                    raise self.error(line, "malformed list", "")
+                children, pos = self.blocks_until(tokens, pos + 1, "list_item_close", depth + 1)
+                items.append(m.ListItem(children))
+            return m.List(ordered=ordered, start=start, items=tuple(items)), pos + 1
+        if t.type in ("html_block",):
+            raise self.error(line, "raw HTML is not allowed in the source",
+                             "write it in Markdown, or escape the '<' as '\\<' to show it as text")
+        if t.type in ("fence", "code_block"):
+            raise self.error(line, "code blocks are not supported in an interview",
+                             "remove the indentation or the ``` fence; use `code` for inline code")
+        if t.type == "hr":
+            raise self.error(line, "thematic breaks (---, ***) are not supported in the body",
+                             "start a new question with '## ' instead")
+        raise self.error(line, f"unsupported Markdown ({t.type})", "use paragraphs, quotes, lists and '## ' questions")
+
+    def blocks_until(self, tokens, pos, close, depth):
+        out = []
+        while tokens[pos].type != close:
+            block, pos = self.block(tokens, pos, depth)
+            out.append(block)
+        return tuple(out), pos + 1
+
+    def inlines(self, children, line) -> tuple[m.Inline, ...]:
+        stack: list[tuple[str, list, dict]] = [("root", [], {})]
+        for c in children:
+            ty = c.type
+            if ty == "text":
+                self._check_text(c.content, line)
+                stack[-1][1].append(m.Text(c.content))
+            elif ty == "softbreak":
+                stack[-1][1].append(m.Text(" "))
+            elif ty == "hardbreak":
+                stack[-1][1].append(m.LineBreak())
+            elif ty == "code_inline":
+                stack[-1][1].append(m.Code(c.content))
+            elif ty in ("em_open", "strong_open", "link_open"):
+                if len(stack) > MAX_NESTING:
+                    raise self.error(line, "emphasis or links nested too deeply", "simplify the formatting")
+                attrs = dict(c.attrs or {})
+                if ty == "link_open":
+                    self._check_link(attrs.get("href", ""), line)
+                stack.append((ty, [], attrs))
+            elif ty in ("em_close", "strong_close", "link_close"):
+                kind, kids, attrs = stack.pop()
+                kids = tuple(_merge_text(kids))
+                if kind == "em_open":
+                    node = m.Emphasis(kids)
+                elif kind == "strong_open":
+                    node = m.Strong(kids)
+                else:
+                    node = m.Link(attrs.get("href", ""), kids)
+                stack[-1][1].append(node)
+            elif ty == "footnote_ref":
+                label = c.meta["label"]
+                if label not in self.note_numbers:
+                    self.note_numbers[label] = len(self.note_numbers) + 1
+                stack[-1][1].append(m.NoteRef(self.note_numbers[label]))
+            elif ty == "html_inline":
+                raise self.error(line, f"raw HTML is not allowed in the source: {c.content[:40]}",
+                                 "write it in Markdown, or escape the '<' as '\\<' to show it as text")
+            elif ty == "image":
+                raise self.error(line, "images in the body are not supported",
+                                 "the lead photo goes in the front matter 'image'")
+            else:
+                raise self.error(line, f"unsupported Markdown ({ty})", "remove it or write it as plain text")
+        return tuple(_merge_text(stack[0][1]))
+
+    def _check_text(self, content, line):
+        for word in content.split():
+            if len(word) > MAX_WORD:
+                raise self.error(line, f"a word of {len(word)} characters cannot be set on a line",
+                                 "add spaces, or shorten it")
+        undefined = re.search(r"\[\^([^\]\s]+)\]", content)
+        if undefined:
+            raise self.error(line, f"footnote [^{undefined.group(1)}] is used but never defined",
+                             f"add a line '[^{undefined.group(1)}]: the note' at the end of the source")
+
+    def _check_link(self, href: str, line: int):
+        scheme = re.match(r"^([a-z][a-z0-9+.-]*):", href.strip(), re.I)
+        if not scheme or scheme.group(1).lower() not in LINK_SCHEMES:
+            shown = href if len(href) < 60 else href[:57] + "…"
+            raise self.error(line, f"link target '{shown}' is not an http, https or mailto URL",
+                             "write a full address such as https://www.iom.int/")
+
+    def _check_footnote_labels(self):
+        for key, ident in self.footnote_env.get("refs", {}).items():
+            if ident == -1:
+                label = key[1:]
+                line = next((i + 1 for i, l in enumerate(self.lines) if l.startswith(f"[^{label}]:")), 1)
+                raise self.error(line, f"footnote [^{label}] is defined but never used",
+                                 f"call it in the text with [^{label}], or delete it")
+
+    def notes(self, tokens) -> tuple[m.Footnote, ...]:
+        defs: dict[str, tuple[m.Block, ...]] = {}
+        pos = 0
+        while pos < len(tokens):
+            t = tokens[pos]
+            if t.type == "footnote_open":
+                label = t.meta["label"]
+                pos += 1
+                blocks = []
+                while tokens[pos].type != "footnote_close":
+                    if tokens[pos].type == "footnote_anchor":
+                        pos += 1
+                        continue
+                    if tokens[pos].type == "paragraph_close":  # after anchors were skipped
+                        pos += 1
+                        continue
+                    block, pos = self.block(tokens, pos, depth=1)
+                    blocks.append(block)
+                defs[label] = tuple(blocks)
+            pos += 1
+        notes = []
+        for label, number in sorted(self.note_numbers.items(), key=lambda kv: kv[1]):
+            notes.append(m.Footnote(number=number, label=label, children=defs.get(label, ())))
+        return tuple(notes)
+
+
+def _merge_text(nodes):
+    out = []
+    for n in nodes:
+        if isinstance(n, m.Text) and out and isinstance(out[-1], m.Text):
+            out[-1] = m.Text(out[-1].text + n.text)
+        else:
+            out.append(n)
+    return out
+
+
+def _kind(value) -> str:
+    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value), type(value).__name__)
+
+
+def _canonical_lang(tag: str) -> str:
+    """Case-normalise a BCP 47 tag: ``zh-hans-cn`` -> ``zh-Hans-CN``."""
+    parts = tag.split("-")
+    out = [parts[0].lower()]
+    for p in parts[1:]:
+        if len(p) == 4 and p.isalpha():
+            out.append(p.title())
+        elif len(p) == 2 and p.isalpha():
+            out.append(p.upper())
+        else:
+            out.append(p.lower())
+    return "-".join(out)

@@ -1,0 +1,72 @@
+"""Access to ``styles/``: the folder that holds everything about appearance.
+
+Writers ask this module for paths (CSS, fonts, ICC profiles, the DOCX
+reference template) and for the localised fixed strings; nothing about
+appearance is hard-coded in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BuildError
+
+
+def default_dir() -> Path:
+    env = os.environ.get("PRESSROOM_STYLES")
+    if env:
+        return Path(env).resolve()
+    # src/pressroom/styles.py -> the repository's styles/
+    return Path(__file__).resolve().parents[2] / "styles"
+
+
+@dataclass(frozen=True)
+class Styles:
+    root: Path
+
+    def path(self, *parts: str) -> Path:
+        p = self.root.joinpath(*parts)
+        if not p.exists():
+            raise BuildError(f"styles file missing: {p}")
+        return p
+
+    def strings(self, lang: str) -> "Strings":
+        return Strings(_load_strings(str(self.path("strings.json"))), lang)
+
+
+def open_styles(root: str | os.PathLike | None = None) -> Styles:
+    root = Path(root).resolve() if root else default_dir()
+    if not (root / "strings.json").exists():
+        raise BuildError(f"no styles folder at {root}")
+    return Styles(root)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_strings(path: str) -> dict:
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+class Strings:
+    """Localised labels for one language, falling back to English."""
+
+    def __init__(self, table: dict, lang: str):
+        primary = lang.split("-")[0].lower()
+        self.lang = lang
+        self._own = table.get(primary, {})
+        self._en = table["en"]
+
+    def __getitem__(self, key: str):
+        return self._own.get(key, self._en[key])
+
+    def get(self, key: str, **fields) -> str:
+        return self[key].format(**fields)
+
+    def date(self, d: _dt.date) -> str:
+        month = self["months"][d.month - 1]
+        return self["date"].format(d=d.day, month=month, Y=d.year)
