@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "source" / "the-future-of-migration.md"
+sys.path.insert(0, str(Path(__file__).parent))
+
+SUFFIX = {"print": ".pdf", "screen": ".screen.pdf", "epub": ".epub", "docx": ".docx"}
+
+
+def run_cli(*args, check=True, **kw) -> subprocess.CompletedProcess:
+    """Run ``python -m pressroom`` as a user would; returns the completed process."""
+    proc = subprocess.run([sys.executable, "-m", "pressroom", *map(str, args)],
+                          capture_output=True, text=True, **kw)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"pressroom {' '.join(map(str, args))} failed ({proc.returncode}):\n{proc.stderr}")
+    return proc
+
+
+def build(kind: str, source: Path, outdir: Path, *extra) -> Path:
+    """Build one output: kind is print, screen, epub or docx."""
+    out = outdir / (source.stem + SUFFIX[kind])
+    if kind in ("print", "screen"):
+        run_cli("pdf", source, "--edition", kind, "-o", out, *extra)
+    else:
+        run_cli(kind, source, "-o", out, *extra)
+    return out
+
+
+class _Outputs:
+    """The four outputs of the interview, each built on first use, once per session."""
+
+    def __init__(self, outdir: Path):
+        self.outdir = outdir
+        self.cache: dict[str, Path] = {}
+
+    def __getitem__(self, kind: str) -> Path:
+        if kind not in self.cache:
+            self.cache[kind] = build(kind, SOURCE, self.outdir)
+        return self.cache[kind]
+
+
+@pytest.fixture(scope="session")
+def outputs(tmp_path_factory) -> _Outputs:
+    return _Outputs(tmp_path_factory.mktemp("outputs"))
