@@ -1,14 +1,26 @@
 """PDF writer: the model's HTML laid out by WeasyPrint.
 
 Two editions from the same HTML:
-- ``print``: PDF/X-4, CMYK output intent, trim + bleed + crop marks (styles/print.css);
+- ``print``: PDF/X-4 with a CMYK output intent (a profile in styles/icc/), trim + bleed +
+  crop marks in registration colour, every colour in DeviceCMYK (styles/print.css);
 - ``screen``: tagged PDF/UA-1 in RGB (styles/screen.css).
+
+WeasyPrint does the layout. A ``finisher`` (run on the PDF objects just before the file is
+written, so the MD5-based /ID still describes the final bytes) does what WeasyPrint cannot:
+crop marks in registration colour instead of RGB black, BleedBox at trim + 3 mm, a
+reproducible XMP DocumentID/InstanceID, an output intent named after the profile, and the
+checks that keep a bad file from being written (RGB in print content, fonts not from
+styles/fonts, glyphs missing from the fonts).
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import logging
 import os
+import re
+import uuid
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -18,17 +30,35 @@ from ..errors import BuildError
 from ..styles import Styles
 
 EDITIONS = ("print", "screen")
+DEFAULT_TRIM = "a4"
+DEFAULT_ICC = "artifex-swop-cmyk.icc"
+#: The bleed, as written to every page's BleedBox (trim + BLEED_MM on each side). The CSS
+#: bleed area (print.css) is larger: the crop marks sit in the slug beyond the bleed.
+BLEED_MM = 3.0
+#: Namespace of the reproducible XMP identifiers (uuid5).
+XMP_NAMESPACE = uuid.UUID("6f1c7a52-3d0e-5b8e-9a57-70726573736d")
+#: Name of the registration colour space added to the print edition's resources.
+REGISTRATION = "PressroomRegistration"
 
+_log = logging.getLogger(__name__)
+
+
+# -- fetching -------------------------------------------------------------------------------
 
 def _fetcher_class():
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class ClosedFetcher(URLFetcher):
-        """Serves only ``file:`` URLs under the allowed folders; nothing else, no redirects."""
+        """Serves only ``file:`` URLs under the allowed folders; nothing else, no redirects.
 
-        def __init__(self, roots):
+        ``overrides`` maps a resolved path to the bytes to serve instead of the file's own
+        (the lead photo, converted for the edition); the path must still be allowed.
+        """
+
+        def __init__(self, roots, overrides=None):
             super().__init__(allow_redirects=False, fail_on_errors=True, allowed_protocols={"file"})
             self.roots = [Path(r).resolve() for r in roots]
+            self.overrides = {Path(k).resolve(): v for k, v in (overrides or {}).items()}
 
         def fetch(self, url, headers=None):
             parsed = urlparse(url)
@@ -37,6 +67,8 @@ def _fetcher_class():
             path = Path(unquote(parsed.path)).resolve()
             if not any(path == r or r in path.parents for r in self.roots):
                 raise FatalURLFetchingError(f"refused to read {path}: outside the source and styles folders")
+            if path in self.overrides:
+                return URLFetcherResponse(url=path.as_uri(), body=self.overrides[path], headers={}, status=200)
             if not path.is_file():
                 raise FatalURLFetchingError(f"missing file {path}")
             return URLFetcherResponse(url=path.as_uri(), body=path.read_bytes(), headers={}, status=200)
@@ -52,6 +84,135 @@ class _ErrorCollector(logging.Handler):
     def emit(self, record):
         self.messages.append(record.getMessage())
 
+
+# -- styles: trim presets and ICC profiles --------------------------------------------------
+
+def _bare_name(kind: str, name: str) -> str:
+    if not name or name != Path(name).name or name.startswith(".") or "\\" in name:
+        raise BuildError(f"{kind} {name!r} must be a plain file name, not a path")
+    return name
+
+
+def trim_sheet(styles: Styles, trim: str | None) -> Path:
+    """The stylesheet of a trim preset (styles/trim/<name>.css)."""
+    name = _bare_name("trim preset", trim or DEFAULT_TRIM)
+    folder = styles.root / "trim"
+    path = folder / f"{name}.css"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in folder.glob("*.css")))
+        raise BuildError(f"unknown trim preset {name!r}; presets in {folder}: {known}")
+    return path
+
+
+def icc_profile(styles: Styles, name: str | None) -> Path:
+    """The output-intent profile ``name`` from styles/icc/, checked to be a CMYK printer profile."""
+    name = _bare_name("ICC profile", name or DEFAULT_ICC)
+    folder = styles.root / "icc"
+    path = folder / name
+    if not path.is_file():
+        known = ", ".join(sorted(p.name for p in folder.glob("*.ic[cm]"))) or "none"
+        raise BuildError(f"no ICC profile {name!r} in {folder} (profiles are only read from there); "
+                         f"available: {known}")
+    head = path.read_bytes()[:128]
+    if len(head) < 128 or head[36:40] != b"acsp":
+        raise BuildError(f"{path} is not an ICC profile")
+    device_class, space = head[12:16].decode("latin-1"), head[16:20].decode("latin-1").strip()
+    if device_class != "prtr" or space != "CMYK":
+        raise BuildError(f"{path} is a {space} {device_class!r} profile; the print edition needs a "
+                         "CMYK output profile (device class 'prtr', colour space CMYK)")
+    try:
+        from PIL import ImageCms
+
+        ImageCms.getOpenProfile(str(path))
+    except Exception as e:  # noqa: BLE001 - any failure means the profile is unusable
+        raise BuildError(f"{path} cannot be read as an ICC profile: {e}") from None
+    return path
+
+
+def _profile_description(path: Path) -> str:
+    from PIL import ImageCms
+
+    desc = ImageCms.getProfileDescription(ImageCms.getOpenProfile(str(path))).strip()
+    return desc or path.name
+
+
+def stylesheets(styles: Styles, edition: str, trim: str | None, icc: str | None) -> list[Path]:
+    sheets = [styles.path("fonts.css"), styles.path("base.css"), styles.path(f"{edition}.css")]
+    if edition == "print":
+        sheets.append(trim_sheet(styles, trim))
+    return sheets
+
+
+def _declared_families(fonts_css: Path) -> set[str]:
+    """The font families declared by @font-face in styles/fonts.css."""
+    import tinycss2
+
+    families = set()
+    for rule in tinycss2.parse_stylesheet(fonts_css.read_text(encoding="utf-8"), True, True):
+        if rule.type == "at-rule" and rule.lower_at_keyword == "font-face":
+            for decl in tinycss2.parse_declaration_list(rule.content, True, True):
+                if decl.type == "declaration" and decl.lower_name == "font-family":
+                    families.add(tinycss2.serialize(decl.value).strip().strip("\"'"))
+    return families
+
+
+# -- the lead photo -------------------------------------------------------------------------
+
+def prepare_image(path: str, edition: str, profile: Path | None) -> bytes | None:
+    """The photo's bytes as the edition embeds them, or None to embed the file unchanged.
+
+    print: colour photos are converted to CMYK for the output-intent profile (from their own
+    embedded profile, or sRGB); grey ones stay grey (printed with K only); CMYK ones with an
+    embedded profile are converted to the output profile.
+    screen: photos with an embedded profile, or in CMYK, are converted to sRGB.
+    Both: EXIF orientation is applied and transparency is flattened on white.
+    """
+    from PIL import Image, ImageCms, ImageOps
+
+    with Image.open(path) as src:
+        src.load()
+        fmt, icc, mode = src.format, src.info.get("icc_profile"), src.mode
+        transparent = "transparency" in src.info or mode in ("RGBA", "LA", "PA", "La", "RGBa")
+        rotated = src.getexif().get(0x0112, 1) not in (None, 1)
+        img = ImageOps.exif_transpose(src) if rotated else src.copy()
+    untouched = not (rotated or icc or transparent)
+    if untouched and mode in (("L", "CMYK") if edition == "print" else ("L", "RGB")):
+        return None
+
+    # Flatten to L, RGB or CMYK.
+    if transparent:
+        img = img.convert("LA" if mode in ("L", "LA", "La") else "RGBA")
+        base = Image.new(img.mode[:-1], img.size, "white")
+        base.paste(img, mask=img.getchannel("A"))
+        img = base
+    elif img.mode in ("1", "I", "I;16", "F"):
+        img = img.convert("L")
+    elif img.mode not in ("L", "RGB", "CMYK"):
+        img = img.convert("RGB")
+    src_profile = ImageCms.ImageCmsProfile(io.BytesIO(icc)) if icc else None
+    srgb = ImageCms.createProfile("sRGB")
+
+    if edition == "print":
+        out_profile = ImageCms.getOpenProfile(str(profile))
+        if img.mode == "RGB" or (img.mode == "CMYK" and src_profile):
+            transform = ImageCms.buildTransform(
+                src_profile or srgb, out_profile, img.mode, "CMYK",
+                renderingIntent=ImageCms.Intent.PERCEPTUAL)
+            img = ImageCms.applyTransform(img, transform)
+    else:
+        if src_profile and img.mode in ("RGB", "CMYK"):
+            img = ImageCms.profileToProfile(img, src_profile, srgb, outputMode="RGB")
+        elif img.mode == "CMYK":
+            img = img.convert("RGB")
+    out = io.BytesIO()
+    if img.mode == "CMYK" or fmt == "JPEG":
+        img.save(out, format="JPEG", quality=95, subsampling=0)
+    else:
+        img.save(out, format="PNG")
+    return out.getvalue()
+
+
+# -- markup ---------------------------------------------------------------------------------
 
 def html_for(interview: m.Interview, styles: Styles, edition: str) -> bytes:
     """The HTML given to WeasyPrint for this edition (also used for benchmarks)."""
@@ -72,15 +233,190 @@ def html_for(interview: m.Interview, styles: Styles, edition: str) -> bytes:
         image_src=image_src,
         meta=tuple((k, v) for k, v in metas if v),
     )
-    return H.to_bytes(H.build(interview, strings, opts))
+    root = H.build(interview, strings, opts)
+    _add_publication(root, meta)
+    return H.to_bytes(root)
 
 
-def stylesheets(styles: Styles, edition: str, trim: str | None, icc: str | None) -> list[Path]:
-    sheets = [styles.path("fonts.css"), styles.path("base.css"), styles.path(f"{edition}.css")]
-    if edition == "print":
-        sheets.append(styles.path("trim", f"{trim or 'a4'}.css"))
-    return sheets
+def _add_publication(root, meta: m.Metadata) -> None:
+    """Put the publication's name in the kicker line ("UN Today · Focus on").
 
+    The running heads and folios take the publication, the section and the title from the
+    title block with ``string-set`` (styles/print.css, screen.css).
+    """
+    if not meta.publisher:
+        return
+    ns = f"{{{H.XHTML}}}"
+    header = root.find(f".//{ns}header")
+    if header is None:
+        return
+    kicker = header.find(f"{ns}p[@class='kicker']")
+    pub = H.E("span", {"class": "publication"}, text=meta.publisher)
+    if kicker is None:
+        kicker = H.E("p", {"class": "kicker"})
+        kicker.append(pub)
+        header.insert(0, kicker)
+        return
+    section = H.E("span", {"class": "section"}, text=kicker.text or "")
+    for child in list(kicker):
+        kicker.remove(child)
+        section.append(child)
+    kicker.text = None
+    pub.tail = " "
+    kicker.append(pub)
+    kicker.append(H.E("span", {"class": "sep", "aria-hidden": "true"}, text="·"))
+    kicker[-1].tail = " "
+    kicker.append(section)
+
+
+# -- the finisher ---------------------------------------------------------------------------
+
+_NUM = rb"[-+]?(?:\d+\.?\d*|\.\d+)"
+_RGB_OP = re.compile(rb"(?:^|\s)" + _NUM + rb"\s+" + _NUM + rb"\s+" + _NUM + rb"\s+(rg|RG)(?=\s|$)")
+_MARK_OPS = {b"q", b"Q", b"cm", b"gs", b"rg", b"RG", b"w", b"d", b"J", b"j", b"M", b"m", b"l", b"c",
+             b"h", b"B", b"S", b"f", b"n", b"re"}
+
+
+def _stream_bytes(stream) -> bytes:
+    import pydyf
+
+    return b"\n".join(pydyf._to_bytes(item) for item in stream.stream)
+
+
+def _operators(content: bytes) -> set[bytes]:
+    tokens = re.sub(rb"\[[^\]]*\]|/\S+|" + _NUM, b" ", content).split()
+    return set(tokens)
+
+
+class _Finisher:
+    def __init__(self, interview: m.Interview, edition: str, families: set[str],
+                 profile_desc: str | None, trim: str, icc: str):
+        self.iv = interview
+        self.edition = edition
+        self.families = families
+        self.profile_desc = profile_desc
+        self.trim = trim
+        self.icc = icc
+        self.problems: list[str] = []
+
+    def __call__(self, document, pdf):
+        self.check_fonts(document)
+        if self.edition == "print":
+            self.print_fixes(pdf)
+            self.check_no_rgb(pdf)
+        if self.problems:
+            raise BuildError("; ".join(self.problems))
+
+    # fonts -----------------------------------------------------------------------------
+    def check_fonts(self, document):
+        for font in document.fonts.values():
+            family = font.family.decode() if isinstance(font.family, bytes) else str(font.family)
+            chars = "".join(sorted({c for c in font.to_unicode.values() if c and not c.isspace()}))
+            if family not in self.families:
+                self.problems.append(
+                    f"text set in the system font {family!r}, not a font from styles/fonts "
+                    f"(characters {chars[:40]!r}): add a font that covers them to styles/fonts.css")
+            if font.missing:
+                missing = "".join(chr(c) for c in sorted(font.missing))
+                self.problems.append(f"the font {family!r} has no glyph for {missing[:40]!r}")
+
+    # print: marks, boxes, XMP, output intent, annotations ------------------------------
+    def print_fixes(self, pdf):
+        import pydyf
+
+        bleed = BLEED_MM / 25.4 * 72
+        registration = pydyf.Array(("/Separation", "/All", "/DeviceCMYK", pydyf.Dictionary({
+            "FunctionType": 2, "Domain": pydyf.Array((0, 1)),
+            "C0": pydyf.Array((0, 0, 0, 0)), "C1": pydyf.Array((1, 1, 1, 1)), "N": 1})))
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Dictionary) and "lab-d50" in obj:
+                obj[REGISTRATION] = registration  # the shared ColorSpace resources
+            elif isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page":
+                if "TrimBox" in obj:
+                    x0, y0, x1, y1 = obj["TrimBox"]
+                    obj["BleedBox"] = pydyf.Array((x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed))
+                obj.pop("Annots", None)  # links mean nothing on paper; PDF/X wants none on the page
+            elif isinstance(obj, pydyf.Stream):
+                extra = obj.extra
+                if extra.get("Type") == "/Metadata":
+                    obj.stream = [self.xmp(_stream_bytes(obj))]
+                elif extra.get("Subtype") == "/Form" and "Filter" not in extra:
+                    content = _stream_bytes(obj)
+                    if self.is_marks(content):
+                        obj.stream = [self.marks(content)]
+        intents = pdf.catalog.get("OutputIntents")
+        if not intents:
+            self.problems.append("no output intent was written (the CMYK profile was not loaded)")
+        else:
+            for intent in intents:
+                # WeasyPrint names the intent after the profile's URL (an absolute path).
+                intent["OutputConditionIdentifier"] = pydyf.String(self.profile_desc)
+                intent["OutputCondition"] = pydyf.String(self.profile_desc)
+                intent["Info"] = pydyf.String(self.profile_desc)
+
+    @staticmethod
+    def is_marks(content: bytes) -> bool:
+        """WeasyPrint's crop marks: a form of black RGB strokes and nothing else."""
+        ops = _operators(content)
+        colours = set(re.findall(_NUM + rb"\s+" + _NUM + rb"\s+" + _NUM + rb"\s+(?:rg|RG)", content))
+        return (b"RG" in ops and ops <= _MARK_OPS
+                and all(re.fullmatch(rb"0(?:\.0*)?\s+0(?:\.0*)?\s+0(?:\.0*)?\s+(?:rg|RG)", c) for c in colours))
+
+    @staticmethod
+    def marks(content: bytes) -> bytes:
+        """Stroke the marks in registration colour, 0.25 pt, no fill, no transparency."""
+        out = []
+        for line in content.split(b"\n"):
+            s = line.strip()
+            if re.fullmatch(rb"/\S+ gs", s) or re.fullmatch(_NUM + rb"\s+" + _NUM + rb"\s+" + _NUM + rb"\s+rg", s):
+                continue
+            if re.fullmatch(_NUM + rb"\s+" + _NUM + rb"\s+" + _NUM + rb"\s+RG", s):
+                out.append(f"/{REGISTRATION} CS 1 SCN".encode())
+                continue
+            if re.fullmatch(_NUM + rb"\s+w", s):
+                out.append(b"0.25 w")
+                continue
+            if s in (b"B", b"B*", b"b", b"b*", b"f", b"f*"):
+                out.append(b"S")
+                continue
+            out.append(line)
+        return b"\n".join(out)
+
+    def xmp(self, data: bytes) -> bytes:
+        meta = self.iv.meta
+        key = "|".join((meta.identifier or meta.title, meta.date.isoformat(), meta.lang, "print",
+                        self.trim, self.icc))
+        document_id = uuid.uuid5(XMP_NAMESPACE, key)
+        instance_id = uuid.uuid5(document_id, "pressroom")
+        data, n = re.subn(rb"xmp\.did:[0-9a-fA-F-]{36}", f"xmp.did:{document_id}".encode(), data)
+        if n != 1:
+            self.problems.append("could not set the XMP DocumentID")
+        data = re.sub(rb"(<xmpMM:DocumentID>[^<]*</xmpMM:DocumentID>)",
+                      lambda mo: mo.group(1) + f"<xmpMM:InstanceID>xmp.iid:{instance_id}</xmpMM:InstanceID>".encode(),
+                      data, count=1)
+        return data
+
+    # print: nothing in RGB -------------------------------------------------------------
+    def check_no_rgb(self, pdf):
+        import pydyf
+
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Stream):
+                where = f"object {obj.number}"
+                if obj.extra.get("ColorSpace") == "/DeviceRGB" or "/DeviceRGB" in str(obj.extra.get("ColorSpace")):
+                    self.problems.append(f"RGB image in the print edition ({where})")
+                if "Filter" not in obj.extra:
+                    content = _stream_bytes(obj)
+                    if _RGB_OP.search(content) or b"/DeviceRGB" in content:
+                        self.problems.append(
+                            f"RGB colour in the print edition's content ({where}): give it a "
+                            "device-cmyk() colour in styles/print.css")
+            elif isinstance(obj, (pydyf.Dictionary, pydyf.Array)):
+                if b"/DeviceRGB" in obj.data:
+                    self.problems.append(f"RGB colour space in the print edition (object {obj.number})")
+
+
+# -- writing --------------------------------------------------------------------------------
 
 def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: str | None = None,
           icc: str | None = None, base_dir: str | None = None) -> bytes:
@@ -89,33 +425,57 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
+    profile = icc_profile(styles, icc) if edition == "print" else None
+    sheets = stylesheets(styles, edition, trim, icc)
+
     roots = [styles.root]
+    overrides = {}
     image = interview.image
     if image and image.path:
         roots.append(Path(image.path).parent)
-    fetcher = _fetcher_class()(roots)
+        try:
+            converted = prepare_image(image.path, edition, profile)
+        except Exception as e:  # noqa: BLE001 - Pillow raises many types for bad images
+            raise BuildError(f"cannot prepare the lead photo {image.path}: {e}") from None
+        if converted is not None:
+            overrides[image.path] = converted
+    fetcher = _fetcher_class()(roots, overrides)
     font_config = FontConfiguration()
-    css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=font_config)
-           for p in stylesheets(styles, edition, trim, icc)]
+    color_profiles: dict = {}  # shared by every stylesheet and the document (@color-profile)
+    base_url = str(styles.root) + os.sep
+    css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=font_config,
+                          color_profiles=color_profiles)
+           for p in sheets]
     options = {"pdf_identifier": True}
     if edition == "print":
-        profile = styles.path("icc", icc or "artifex-swop-cmyk.icc")
         css.append(weasyprint.CSS(
             string="@color-profile device-cmyk { src: url(%s); components: cyan, magenta, yellow, black; }"
-            % profile.as_uri(), base_url=str(styles.root) + os.sep, url_fetcher=fetcher, font_config=font_config))
+            % profile.as_uri(), base_url=base_url, url_fetcher=fetcher, font_config=font_config,
+            color_profiles=color_profiles))
+        if "device-cmyk" not in color_profiles:
+            raise BuildError(f"the ICC profile {profile} could not be loaded as the output intent")
         options.update(pdf_variant="pdf/x-4")
     else:
         options.update(pdf_variant="pdf/ua-1", pdf_tags=True)
 
+    finisher = _Finisher(interview, edition, _declared_families(styles.path("fonts.css")),
+                         _profile_description(profile) if profile else None,
+                         Path(sheets[-1]).stem if edition == "print" else "",
+                         profile.name if profile else "")
     collector = _ErrorCollector()
     log = logging.getLogger("weasyprint")
     log.addHandler(collector)
     try:
         doc = weasyprint.HTML(string=html_for(interview, styles, edition).decode("utf-8"),
-                              base_url=str(styles.root) + os.sep, url_fetcher=fetcher)
-        data = doc.write_pdf(stylesheets=css, font_config=font_config, **options)
+                              base_url=base_url, url_fetcher=fetcher)
+        data = doc.write_pdf(stylesheets=css, font_config=font_config, color_profiles=color_profiles,
+                             finisher=finisher, **options)
     finally:
         log.removeHandler(collector)
     if collector.messages:
         raise BuildError("WeasyPrint reported errors: " + "; ".join(collector.messages[:5]))
     return data
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
