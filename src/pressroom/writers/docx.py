@@ -1,0 +1,580 @@
+"""DOCX writer: the model on the reference template ``styles/reference.docx``.
+
+Like pandoc's ``--reference-doc``: the template holds every style, the page
+set-up (the print edition's A4 trim, mirrored margins), the footer with its
+page number, the footnote separators and the list definitions. This module
+empties the template's body and adds the interview, giving every paragraph
+and every formatted run a named style; it defines no style and sets no font
+size or colour. Per-document data (fonts per script, figure size) comes from
+``styles/docx.json``.
+
+The layout follows ``html.py``: kicker, lead figure (photo with alt text, or
+a marked FPO frame) with caption and credit, title, standfirst, byline
+("Interview by NAME*" and the date), the questions and answers, the
+interviewer's note ("* bio"), and real footnotes in the footnotes part.
+
+The output is reproducible: core dates are the source's date, there are no
+rsids or timestamps, and the zip is normalised (``package.normalise_zip``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import json
+import re
+import unicodedata
+
+from docx import Document
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import PartFactory, XmlPart
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Emu, Mm
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from .. import model as m
+from ..errors import BuildError
+from ..package import normalise_zip
+from ..styles import Styles
+
+# Load an existing footnotes part as XML (python-docx has no footnotes API and
+# would otherwise keep the template's part as an opaque blob).
+PartFactory.part_type_for[CT.WML_FOOTNOTES] = XmlPart
+
+#: Characters that XML 1.0 forbids or that Word treats as controls; dropped.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+#: Bookmark names: a letter, then letters, digits and underscores (Word's rule), at most 40.
+_BOOKMARK_BAD = re.compile(r"[^A-Za-z0-9_]")
+
+_RTL_CLASSES = frozenset({"R", "AL"})
+
+#: Paragraph style ids the writer uses (all defined in the template; a test checks).
+STYLE_IDS = (
+    "Kicker", "Figure", "FPO", "Caption", "Title", "Subtitle", "Byline", "Intro", "IntroContinued",
+    "Question", "Answer", "AnswerContinued", "BlockText", "ListBullet", "ListNumber", "ListContinue",
+    "InterviewerNote", "FootnoteText", "Header", "Footer",
+)
+#: Character and table style ids the writer uses.
+CHAR_STYLE_IDS = ("Emphasis", "Strong", "StrongEmphasis", "Code", "Hyperlink", "FootnoteReference",
+                  "Interviewer", "Credit", "HeaderSection")
+TABLE_STYLE_IDS = ("FPOFrame",)
+
+
+def clean(text: str) -> str:
+    """Text safe for WordprocessingML: no control characters, line ends as spaces."""
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    return _CONTROL.sub("", text)
+
+
+def _load_data(styles: Styles) -> dict:
+    with open(styles.path("docx.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _set(el, name: str, value) -> None:
+    el.set(qn(name), str(value))
+
+
+def _child(parent, tag: str, **attrs):
+    el = OxmlElement(tag)
+    for k, v in attrs.items():
+        el.set(qn(k), str(v))
+    parent.append(el)
+    return el
+
+
+# Schema order of the children of w:pPr, w:rPr and w:sectPr after the ones we write.
+_PPR_AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                   "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                   "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+                   "w:pPrChange")
+_SECTPR_AFTER_BIDI = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+_SETTINGS_AFTER_THEMEFONTLANG = ("w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
+                                 "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions",
+                                 "w:readModeInkLockDown", "w:smartTagType", "w:schemaLibrary",
+                                 "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol",
+                                 "w:listSeparator")
+
+
+def _segments(text: str) -> list[tuple[str, bool]]:
+    """Split text of a right-to-left paragraph into (text, is_rtl) runs.
+
+    Left-to-right stretches (Latin words, with the spaces and punctuation
+    between them) become LTR runs; everything else is RTL, as Word does when
+    one types mixed text in an Arabic paragraph.
+    """
+    classes = [unicodedata.bidirectional(c) for c in text]
+    n = len(text)
+    ltr = [False] * n
+    i = 0
+    while i < n:
+        if classes[i] == "L":
+            j = i
+            last_l = i
+            while j < n and classes[j] not in _RTL_CLASSES:
+                if classes[j] == "L":
+                    last_l = j
+                j += 1
+            for k in range(i, last_l + 1):
+                ltr[k] = True
+            i = last_l + 1
+        else:
+            i += 1
+    out: list[tuple[str, bool]] = []
+    for ch, is_ltr in zip(text, ltr):
+        if out and out[-1][1] == (not is_ltr):
+            out[-1] = (out[-1][0] + ch, not is_ltr)
+        else:
+            out.append((ch, not is_ltr))
+    return out
+
+
+class _Writer:
+    def __init__(self, interview: m.Interview, styles: Styles):
+        self.iv = interview
+        self.styles = styles
+        self.data = _load_data(styles)
+        self.strings = styles.strings(interview.meta.lang)
+        self.rtl = interview.meta.script_direction == "rtl"
+        self.notes = {n.number: n for n in interview.notes}
+        self.noted: list[int] = []
+        self.bookmark_id = 0
+        try:
+            with open(styles.path("reference.docx"), "rb") as f:
+                self.doc = Document(io.BytesIO(f.read()))
+        except BuildError:
+            raise
+        except Exception as e:  # a damaged template is not the source's fault
+            raise BuildError(f"cannot open the DOCX template styles/reference.docx: {e}") from e
+        self.body = self.doc.element.body
+        self.sectPr = self.body.find(qn("w:sectPr"))
+        self.footnotes_part = self._footnotes_part()
+        numbering = self.doc.part.numbering_part.element
+        self.numbering = numbering
+
+    # -- package ----------------------------------------------------------
+    def _footnotes_part(self) -> XmlPart:
+        try:
+            part = self.doc.part.part_related_by(RT.FOOTNOTES)
+        except KeyError:
+            raise BuildError("the DOCX template has no footnotes part (word/footnotes.xml)") from None
+        if not isinstance(part, XmlPart):
+            raise BuildError("the DOCX template's footnotes part could not be read as XML")
+        return part
+
+    # -- building blocks ----------------------------------------------------
+    def p(self, style: str, ind_left: int | None = None, numpr: tuple[int, int] | None = None):
+        """A new ``w:p`` with its style (and the paragraph direction of the language)."""
+        p = OxmlElement("w:p")
+        ppr = _child(p, "w:pPr")
+        _child(ppr, "w:pStyle", **{"w:val": style})
+        if numpr is not None:
+            num = _child(ppr, "w:numPr")
+            _child(num, "w:ilvl", **{"w:val": numpr[0]})
+            _child(num, "w:numId", **{"w:val": numpr[1]})
+        if self.rtl:
+            _child(ppr, "w:bidi")
+        if ind_left is not None:
+            _child(ppr, "w:ind", **{"w:left": ind_left})
+        return p
+
+    def add(self, el):
+        self.sectPr.addprevious(el)
+        return el
+
+    def run(self, parent, text: str, style: str | None = None, direct: tuple[str, ...] = ()):
+        """Append runs for ``text`` to ``parent`` (a paragraph or hyperlink)."""
+        text = clean(text)
+        if not text:
+            return
+        segments = _segments(text) if self.rtl else [(text, False)]
+        for seg, is_rtl in segments:
+            r = _child(parent, "w:r")
+            if style or direct or is_rtl:
+                rpr = _child(r, "w:rPr")
+                if style:
+                    _child(rpr, "w:rStyle", **{"w:val": style})
+                for tag in direct:  # schema order: b, bCs, i, iCs
+                    _child(rpr, tag)
+                if is_rtl:
+                    _child(rpr, "w:rtl")
+            self._text(r, seg)
+
+    @staticmethod
+    def _text(r, text: str):
+        # Tabs become w:tab and soft hyphens w:softHyphen, as Word writes them.
+        for part in re.split("([\t\u00ad])", text):
+            if part == "\t":
+                _child(r, "w:tab")
+            elif part == "\u00ad":
+                _child(r, "w:softHyphen")
+            elif part:
+                t = _child(r, "w:t")
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                t.text = part
+
+    def bookmark(self, p, name: str, first: bool = True):
+        name = _BOOKMARK_BAD.sub("_", name)
+        if not name[:1].isalpha():
+            name = "b_" + name
+        name = name[:40]
+        self.bookmark_id += 1
+        start = OxmlElement("w:bookmarkStart")
+        _set(start, "w:id", self.bookmark_id)
+        _set(start, "w:name", name)
+        end = OxmlElement("w:bookmarkEnd")
+        _set(end, "w:id", self.bookmark_id)
+        ppr = p.find(qn("w:pPr"))
+        ppr.addnext(start)
+        p.append(end)
+        return name
+
+    # -- inlines ------------------------------------------------------------
+    def inlines(self, parent, nodes, part, em=False, strong=False, link=None):
+        for n in nodes:
+            self.inline(parent, n, part, em, strong, link)
+
+    def _style_for(self, em: bool, strong: bool, link) -> tuple[str | None, tuple[str, ...]]:
+        if link is not None:
+            direct = (("w:b", "w:bCs") if strong else ()) + (("w:i", "w:iCs") if em else ())
+            return "Hyperlink", direct
+        if em and strong:
+            return "StrongEmphasis", ()
+        if em:
+            return "Emphasis", ()
+        if strong:
+            return "Strong", ()
+        return None, ()
+
+    def inline(self, parent, n, part, em, strong, link):
+        if isinstance(n, m.Text):
+            style, direct = self._style_for(em, strong, link)
+            self.run(parent, n.text, style, direct)
+        elif isinstance(n, m.Emphasis):
+            self.inlines(parent, n.children, part, True, strong, link)
+        elif isinstance(n, m.Strong):
+            self.inlines(parent, n.children, part, em, True, link)
+        elif isinstance(n, m.Code):
+            self.run(parent, n.text, "Code")
+        elif isinstance(n, m.Link):
+            if link is not None:  # no links inside links
+                self.inlines(parent, n.children, part, em, strong, link)
+                return
+            rid = part.relate_to(clean(n.href), RT.HYPERLINK, is_external=True)
+            h = _child(parent, "w:hyperlink", **{"r:id": rid})
+            self.inlines(h, n.children, part, em, strong, n)
+        elif isinstance(n, m.LineBreak):
+            r = _child(parent, "w:r")
+            _child(r, "w:br")
+        elif isinstance(n, m.NoteRef):
+            self.note_call(parent, n.number)
+        else:
+            raise BuildError(f"DOCX writer: unknown inline node {type(n).__name__}")
+
+    def note_call(self, parent, number: int):
+        r = _child(parent, "w:r")
+        rpr = _child(r, "w:rPr")
+        _child(rpr, "w:rStyle", **{"w:val": "FootnoteReference"})
+        if number in self.notes and number not in self.noted:
+            self.noted.append(number)
+            _child(r, "w:footnoteReference", **{"w:id": number})
+        else:
+            # A second call to the same note: its number, as the first call shows it.
+            t = _child(r, "w:t")
+            t.text = str(number)
+
+    # -- blocks -------------------------------------------------------------
+    def blocks(self, blocks, first: str, cont: str, part, add) -> None:
+        """Add paragraphs for ``blocks``: ``first`` style, then ``cont`` after a paragraph."""
+        prev_para = False
+        for b in blocks:
+            if isinstance(b, m.Paragraph):
+                p = self.p(cont if prev_para else first)
+                self.inlines(p, b.children, part)
+                add(p)
+                prev_para = True
+            else:
+                self.block(b, part, add, level=0, quote_style="BlockText" if first != "FootnoteText" else first)
+                prev_para = False
+
+    def block(self, b, part, add, level: int, quote_style: str, in_note: bool = False):
+        in_note = in_note or quote_style == "FootnoteText"
+        if isinstance(b, m.Paragraph):
+            p = self.p(quote_style)
+            self.inlines(p, b.children, part)
+            add(p)
+        elif isinstance(b, m.BlockQuote):
+            for c in b.children:
+                self.block(c, part, add, level, quote_style, in_note)
+        elif isinstance(b, m.List):
+            self.list(b, part, add, level, in_note)
+        else:
+            raise BuildError(f"DOCX writer: unknown block node {type(b).__name__}")
+
+    def list(self, lst: m.List, part, add, level: int, in_note: bool):
+        level = min(level, 8)
+        if in_note:
+            # Notes stay on Footnote Text: the marker is written as text.
+            for i, item in enumerate(lst.items):
+                mark = f"{lst.start + i}. " if lst.ordered else "\u2022 "
+                for j, c in enumerate(item.children):
+                    if isinstance(c, m.Paragraph):
+                        p = self.p("FootnoteText")
+                        if j == 0:
+                            self.run(p, mark)
+                        self.inlines(p, c.children, part)
+                        add(p)
+                    else:
+                        self.block(c, part, add, level + 1, "FootnoteText", True)
+            return
+        if lst.ordered:
+            num = self.numbering.add_num(2)  # the template's decimal list (abstractNumId 2)
+            num.add_lvlOverride(ilvl=level).add_startOverride(lst.start)
+            num_id = int(num.get(qn("w:numId")))
+            style = "ListNumber"
+        else:
+            num_id = 1  # the template's bullet list
+            style = "ListBullet"
+        indent = self._list_indent(level)
+        for item in lst.items:
+            first = True
+            for c in item.children:
+                if isinstance(c, m.Paragraph):
+                    if first:
+                        p = self.p(style, numpr=(level, num_id))
+                    else:
+                        p = self.p("ListContinue", ind_left=indent)
+                    self.inlines(p, c.children, part)
+                    add(p)
+                elif isinstance(c, m.List):
+                    self.list(c, part, add, level + 1, in_note)
+                else:
+                    self.block(c, part, add, level + 1, "BlockText")
+                first = False
+
+    def _list_indent(self, level: int) -> int:
+        """The text indent of list level ``level`` in the template's numbering (twips)."""
+        ind = self.numbering.find(
+            f"{qn('w:abstractNum')}[@{qn('w:abstractNumId')}='1']/{qn('w:lvl')}[@{qn('w:ilvl')}='{level}']"
+            f"/{qn('w:pPr')}/{qn('w:ind')}")
+        return int(ind.get(qn("w:left"))) if ind is not None else 0
+
+    # -- the interview ----------------------------------------------------------
+    def build(self) -> bytes:
+        iv, meta = self.iv, self.iv.meta
+        # Empty the template's body (its sample paragraphs); keep the section properties.
+        for child in list(self.body):
+            if child is not self.sectPr:
+                self.body.remove(child)
+        part = self.doc.part
+
+        if meta.section:
+            p = self.add(self.p("Kicker"))
+            self.run(p, meta.section)
+        if iv.image is not None:
+            self.figure(iv.image)
+        p = self.add(self.p("Title"))
+        self.run(p, meta.title)
+        if meta.subtitle:
+            p = self.add(self.p("Subtitle"))
+            self.run(p, meta.subtitle)
+        self.byline()
+
+        if iv.intro:
+            self.blocks(iv.intro, "Intro", "IntroContinued", part, self.add)
+        for ex in iv.exchanges:
+            q = self.add(self.p("Question"))
+            self.inlines(q, ex.question, part)
+            self.bookmark(q, ex.id)
+            self.blocks(ex.answer, "Answer", "AnswerContinued", part, self.add)
+        if iv.interviewer and iv.interviewer.bio:
+            p = self.add(self.p("InterviewerNote"))
+            self.run(p, "* " + iv.interviewer.bio)
+            self.bookmark(p, "interviewer_note")
+
+        self.footnotes()
+        self.header()
+        self.direction()
+        self.language()
+        self.properties()
+        buf = io.BytesIO()
+        self.doc.save(buf)
+        return normalise_zip(buf.getvalue(), first=("[Content_Types].xml",))
+
+    def figure(self, image: m.Image):
+        fig = self.data["figure"]
+        section = self.doc.sections[0]
+        text_width = section.page_width - section.left_margin - section.right_margin
+        if image.path is not None:
+            para = DocxParagraph(self.add(self.p("Figure")), self.doc._body)
+            width = Emu(text_width)
+            max_h = Mm(fig["max_height_mm"])
+            if image.width and image.height and width * image.height / image.width > max_h:
+                width = Emu(int(max_h * image.width / image.height))
+            try:
+                shape = para.add_run().add_picture(image.path, width=width)
+            except Exception as e:
+                raise BuildError(f"cannot place the lead image {image.path}: {e}") from e
+            doc_pr = shape._inline.docPr
+            doc_pr.set("name", "Lead photo")
+            doc_pr.set("descr", clean(image.alt))
+        else:
+            self.add(self.fpo_frame(image, text_width, Mm(fig["fpo_height_mm"])))
+        if image.caption or image.credit:
+            p = self.add(self.p("Caption"))
+            if image.caption:
+                self.run(p, image.caption)
+            if image.caption and image.credit:
+                self.run(p, " ")
+            if image.credit:
+                self.run(p, image.credit, "Credit")
+
+    def fpo_frame(self, image: m.Image, text_width: int, height: int):
+        """A one-cell table, styled "FPO Frame", that holds the place of the photo."""
+        tbl = OxmlElement("w:tbl")
+        tblpr = _child(tbl, "w:tblPr")
+        _child(tblpr, "w:tblStyle", **{"w:val": "FPOFrame"})
+        if self.rtl:
+            _child(tblpr, "w:bidiVisual")
+        _child(tblpr, "w:tblW", **{"w:w": 5000, "w:type": "pct"})
+        _child(tblpr, "w:tblLayout", **{"w:type": "fixed"})
+        _child(tblpr, "w:tblLook", **{"w:val": "0000", "w:firstRow": 0, "w:lastRow": 0, "w:firstColumn": 0,
+                                       "w:lastColumn": 0, "w:noHBand": 1, "w:noVBand": 1})
+        _child(tblpr, "w:tblCaption", **{"w:val": clean(self.strings["fpo"])})
+        _child(tblpr, "w:tblDescription", **{"w:val": clean(image.alt)})
+        grid = _child(tbl, "w:tblGrid")
+        _child(grid, "w:gridCol", **{"w:w": int(text_width) // 635})  # EMU to twips
+        tr = _child(tbl, "w:tr")
+        trpr = _child(tr, "w:trPr")
+        _child(trpr, "w:cantSplit")
+        _child(trpr, "w:trHeight", **{"w:val": int(Emu(height)) // 635, "w:hRule": "exact"})
+        tc = _child(tr, "w:tc")
+        tcpr = _child(tc, "w:tcPr")
+        _child(tcpr, "w:tcW", **{"w:w": 5000, "w:type": "pct"})
+        _child(tcpr, "w:vAlign", **{"w:val": "center"})
+        p = self.p("FPO")
+        self.run(p, self.strings["fpo"])
+        tc.append(p)
+        return tbl
+
+    def byline(self):
+        iv = self.iv
+        p = self.add(self.p("Byline"))
+        if iv.interviewer:
+            label = self.strings.get("interview_by", name="\x00")
+            before, _, after = label.partition("\x00")
+            self.run(p, before)
+            self.run(p, iv.interviewer.name, "Interviewer")
+            self.run(p, after)
+            if iv.interviewer.bio:
+                h = _child(p, "w:hyperlink", **{"w:anchor": "interviewer_note"})
+                self.run(h, "*", "Interviewer")
+            self.run(p, " \u00b7 ")
+        self.run(p, self.strings.date(iv.meta.date))
+
+    def footnotes(self):
+        root = self.footnotes_part.element
+        for number in self.noted:
+            note = self.notes[number]
+            fn = _child(root, "w:footnote", **{"w:id": number})
+            paras: list = []
+            self.blocks(note.children, "FootnoteText", "FootnoteText", self.footnotes_part, paras.append)
+            if not paras or paras[0].find(qn("w:pPr") + "/" + qn("w:numPr")) is not None:
+                paras.insert(0, self.p("FootnoteText"))
+            first = paras[0]
+            ref = OxmlElement("w:r")
+            rpr = _child(ref, "w:rPr")
+            _child(rpr, "w:rStyle", **{"w:val": "FootnoteReference"})
+            _child(ref, "w:footnoteRef")
+            first.find(qn("w:pPr")).addnext(ref)
+            space = OxmlElement("w:r")
+            self._text(space, " ")
+            ref.addnext(space)
+            for p in paras:
+                fn.append(p)
+
+    def header(self):
+        """The running head: section label, a tab, the title (not on the first page)."""
+        meta = self.iv.meta
+        header = self.doc.sections[0].header
+        paras = header._element.findall(qn("w:p"))
+        p = paras[0] if paras else _child(header._element, "w:p")
+        if meta.section:
+            self.run(p, meta.section, "HeaderSection")
+        r = _child(p, "w:r")
+        _child(r, "w:tab")
+        self.run(p, meta.title)
+
+    # -- direction, language, metadata ------------------------------------------
+    def _all_story_roots(self):
+        section = self.doc.sections[0]
+        roots = [self.doc.element.body, self.footnotes_part.element]
+        for hf in (section.header, section.first_page_header, section.footer, section.first_page_footer):
+            if not hf.is_linked_to_previous:
+                roots.append(hf._element)
+        return roots
+
+    def direction(self):
+        if not self.rtl:
+            return
+        # Paragraphs written from the template (header, footer, footnote separators).
+        for root in self._all_story_roots():
+            for ppr in root.iter(qn("w:pPr")):
+                if ppr.find(qn("w:bidi")) is None:
+                    ppr.insert_element_before(OxmlElement("w:bidi"), *_PPR_AFTER_BIDI)
+        if self.sectPr.find(qn("w:bidi")) is None:
+            self.sectPr.insert_element_before(OxmlElement("w:bidi"), *_SECTPR_AFTER_BIDI)
+
+    def language(self):
+        lang = self.iv.meta.lang
+        primary = lang.split("-")[0].lower()
+        scripts = self.data["languages"].get(primary, {})
+        attr = "w:bidi" if self.rtl else ("w:eastAsia" if "eastAsia" in scripts else "w:val")
+        styles_el = self.doc.styles.element
+        lang_el = styles_el.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+        if lang_el is None:
+            rpr = styles_el.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+            if rpr is None:
+                raise BuildError("the DOCX template has no docDefaults run properties")
+            lang_el = OxmlElement("w:lang")
+            rpr.insert_element_before(lang_el, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+        _set(lang_el, attr, lang)
+        settings = self.doc.settings.element
+        tfl = settings.find(qn("w:themeFontLang"))
+        if tfl is None:
+            tfl = OxmlElement("w:themeFontLang")
+            settings.insert_element_before(tfl, *_SETTINGS_AFTER_THEMEFONTLANG)
+        _set(tfl, attr, lang)
+        # Fonts of the language's script, matched to each style's Latin family.
+        families = {v: k for k, v in self.data["families"].items()}
+        for script_attr, by_kind in scripts.items():
+            for rfonts in styles_el.iter(qn("w:rFonts")):
+                kind = families.get(rfonts.get(qn("w:ascii")))
+                if kind and kind in by_kind:
+                    _set(rfonts, f"w:{script_attr}", by_kind[kind])
+
+    def properties(self):
+        iv, meta = self.iv, self.iv.meta
+        cp = self.doc.core_properties
+        person = iv.interviewer.name if iv.interviewer else meta.publisher
+        cp.title = clean(meta.title)
+        cp.author = clean(person)
+        cp.last_modified_by = clean(person)
+        cp.subject = clean(meta.subtitle)
+        cp.keywords = clean(", ".join(meta.keywords))
+        cp.language = meta.lang
+        cp.category = clean(meta.section)
+        cp.identifier = clean(meta.identifier)
+        cp.comments = ""
+        cp.revision = 1
+        when = _dt.datetime(meta.date.year, meta.date.month, meta.date.day)
+        cp.created = when
+        cp.modified = when
+
+
+def write(interview: m.Interview, styles: Styles) -> bytes:
+    """The interview as DOCX bytes."""
+    return _Writer(interview, styles).build()
