@@ -1,0 +1,706 @@
+"""EPUB 3 writer: the model's XHTML packaged with ebooklib.
+
+What goes in the package (all of it derived from the model and ``styles/``):
+
+- ``cover.xhtml`` + ``images/cover.png``: a typographic cover drawn with Pillow
+  from the metadata (design in ``styles/cover.json``, fonts in ``styles/fonts``);
+- ``nav.xhtml``: the table of contents (the questions), hidden landmarks and a
+  hidden page-list; ``toc.ncx`` for EPUB 2 reading systems;
+- ``interview.xhtml``: the shared XHTML of ``html.py`` with EPUB semantics
+  (``epub:type`` + DPUB-ARIA roles, ``<aside>`` footnotes with back-links) and
+  page-break markers where the pages of the print edition begin;
+- ``epub.css``: the reflowable stylesheet from ``styles/``;
+- the lead photo, if the source has one.
+
+Page-break markers: the print edition's HTML (``writers/pdf.py``) is laid out
+in-process with WeasyPrint, exactly as the print PDF is. For each page, the
+first line (or image) is traced back to its element and to the number of
+characters of that element already set on earlier pages; the marker goes at
+the same place in the EPUB's element, moved back to the start of the word if
+the page begins inside a hyphenated word. Elements are matched between the
+two documents by their structural path from the nearest ancestor with an id,
+so the EPUB-only and print-only markup (floated footnotes, FPO box) does not
+shift the mapping.
+
+Reproducible: the identifier comes from ``identifiers.identifier``,
+``dcterms:modified`` from the source date, and the zip is normalised.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from .. import html as H
+from .. import model as m
+from ..errors import BuildError
+from ..identifiers import identifier
+from ..package import normalise_zip
+from ..styles import Strings, Styles
+
+log = logging.getLogger(__name__)
+
+XHTML = H.XHTML
+EPUB_NS = H.EPUB_NS
+XML_LANG = H.XML_LANG
+EPUB_TYPE = f"{{{EPUB_NS}}}type"
+
+CHAPTER = "interview.xhtml"
+COVER_PAGE = "cover.xhtml"
+NAV = "nav.xhtml"
+CSS = "epub.css"
+COVER_IMAGE = "images/cover.png"
+
+#: The conformance claim, backed by tests/test_epub.py (EPUBCheck + Ace + the checks Ace cannot make).
+CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+
+#: Characters that layout may insert or that are not text (hyphenation).
+_NOT_COUNTED = {"\u2010", "\u00ad"}
+
+#: Parents in which a page-break marker may be a block (<div>) before a child.
+_FLOW_PARENTS = {"body", "article", "section", "div", "header", "footer", "aside", "blockquote",
+                 "figure", "li", "main", "nav", "dd"}
+
+
+# ---------------------------------------------------------------------------
+# Entry point
+
+
+def write(interview: m.Interview, styles: Styles, trim: str | None = None, **_ignored) -> bytes:
+    """The EPUB 3 file as bytes.
+
+    ``trim`` is the print edition's trim preset whose pages the page-list
+    follows (default: the print writer's default).
+    """
+    meta = interview.meta
+    strings = styles.strings(meta.lang)
+    pages = print_page_starts(interview, styles, trim)
+    chapter, markers = chapter_document(interview, strings, pages)
+    cover_png = cover_image(interview, styles)
+    return _package(interview, styles, strings, chapter, markers, cover_png)
+
+
+# ---------------------------------------------------------------------------
+# Structural keys: matching an element of one document with its twin in another
+
+
+def _local(tag) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _key(el, parent_of) -> tuple:
+    """(id of the nearest ancestor-or-self with an id, path of (tag, index among same-tag siblings))."""
+    path = []
+    node = el
+    while node is not None:
+        node_id = node.get("id")
+        if node_id:
+            return node_id, tuple(reversed(path))
+        parent = parent_of(node)
+        if parent is None:
+            break
+        tag = _local(node.tag)
+        same = [c for c in parent if _local(c.tag) == tag]
+        path.append((tag, same.index(node)))
+        node = parent
+    return "", tuple(reversed(path))
+
+
+# ---------------------------------------------------------------------------
+# Where the print edition's pages begin
+
+
+@dataclass(frozen=True)
+class PageStart:
+    number: int   # the page number printed on the page (page index + 1)
+    key: tuple    # structural key of the element the page's first line belongs to
+    chars: int    # countable characters of that element set on earlier pages
+    #: keys of the elements that follow in the print document, for an element only print has
+    following: tuple = ()
+
+
+def _countable(text: str) -> int:
+    return sum(1 for ch in text if not ch.isspace() and ch not in _NOT_COUNTED)
+
+
+def print_page_starts(interview: m.Interview, styles: Styles, trim: str | None = None) -> list[PageStart]:
+    """Lay out the print edition's HTML with WeasyPrint; where does each page begin?"""
+    import weasyprint
+    from weasyprint.formatting_structure import boxes as B
+    from weasyprint.text.fonts import FontConfiguration
+
+    from . import pdf
+
+    roots = [styles.root]
+    if interview.image and interview.image.path:
+        roots.append(Path(interview.image.path).parent)
+    fetcher = pdf._fetcher_class()(roots)
+    font_config = FontConfiguration()
+    css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=font_config)
+           for p in pdf.stylesheets(styles, "print", trim, None)]
+    doc_html = weasyprint.HTML(string=pdf.html_for(interview, styles, "print").decode("utf-8"),
+                               base_url=str(styles.root) + os.sep, url_fetcher=fetcher)
+    document = doc_html.render(stylesheets=css, font_config=font_config)
+
+    root = doc_html.etree_element
+    parents = {c: p for p in root.iter() for c in p}
+    in_order = [el for el in root.iter() if isinstance(el.tag, str)]
+    order = {el: i for i, el in enumerate(in_order)}
+
+    def following(el) -> tuple:
+        i = order.get(el, len(in_order))
+        return tuple(_key(e, parents.get) for e in in_order[i + 1: i + 40])
+
+    def text_of(line) -> int:
+        n = 0
+        for box in line.descendants():
+            if isinstance(box, B.TextBox) and "::" not in (box.element_tag or ""):
+                n += _countable(box.text)
+        return n
+
+    def flow(box):
+        """Line boxes and block images of a page, in order; not margins or footnotes."""
+        if isinstance(box, (B.MarginBox, B.FootnoteAreaBox)):
+            return
+        if isinstance(box, B.LineBox) or isinstance(box, B.BlockReplacedBox):
+            yield box
+            return
+        for child in getattr(box, "children", ()):
+            yield from flow(child)
+
+    seen: dict[int, int] = {}  # id(element) -> countable characters set so far
+    starts: list[PageStart] = []
+    for index, page in enumerate(document.pages):
+        first = None
+        for box in flow(page._page_box):
+            el = box.element
+            if el is None:
+                continue
+            if isinstance(box, B.LineBox):
+                n = text_of(box)
+                has_image = any(isinstance(b, B.InlineReplacedBox) for b in box.descendants())
+                if n == 0 and not has_image:
+                    continue
+            else:
+                n = 0
+            if first is None:
+                first = PageStart(index + 1, _key(el, parents.get), seen.get(id(el), 0), following(el))
+            seen[id(el)] = seen.get(id(el), 0) + n
+        if first is None:
+            log.info("print page %d has no text in the flow; no page-break marker", index + 1)
+            continue
+        starts.append(first)
+    return starts
+
+
+# ---------------------------------------------------------------------------
+# The chapter document
+
+
+def html_options() -> H.HtmlOptions:
+    return H.HtmlOptions(footnotes="aside", placeholder="caption", epub=True, stylesheets=(CSS,))
+
+
+def _image_name(image: m.Image | None) -> str | None:
+    if image is None or not image.path:
+        return None
+    ext = ".png" if image.media_type == "image/png" else ".jpg"
+    return "images/photo" + ext
+
+
+def _marker(tag: str, number: int):
+    el = etree.Element(f"{{{XHTML}}}{tag}")
+    el.set(EPUB_TYPE, "pagebreak")
+    el.set("role", "doc-pagebreak")
+    el.set("id", f"page-{number}")
+    el.set("aria-label", str(number))
+    return el
+
+
+def _segments(el):
+    """Text pieces of ``el`` in reading order as (owner, 'text'|'tail', string); note calls excluded."""
+    out = []
+
+    def walk(node):
+        if node.text:
+            out.append((node, "text", node.text))
+        for child in node:
+            if not (_local(child.tag) == "sup" and child.find(f"{{{XHTML}}}a[@class='noteref']") is not None) \
+                    and not isinstance(child, etree._Comment):
+                walk(child)
+            if child.tail:
+                out.append((child, "tail", child.tail))
+
+    walk(el)
+    return out
+
+
+def _insert_at(el, chars: int, marker) -> bool:
+    """Put ``marker`` inside ``el`` before its countable character number ``chars`` (0-based),
+    moved back to the start of the word. False if ``el`` has fewer characters."""
+    segs = _segments(el)
+    flat = "".join(s for _, _, s in segs)
+    count = 0
+    pos = None
+    for i, ch in enumerate(flat):
+        if ch.isspace() or ch in _NOT_COUNTED:
+            continue
+        if count == chars:
+            pos = i
+            break
+        count += 1
+    if pos is None:
+        return False
+    while pos > 0 and not flat[pos - 1].isspace():
+        pos -= 1
+    # Find the segment holding flat[pos]; prefer the start of a segment over the end of the previous.
+    offset = 0
+    for owner, kind, s in segs:
+        if offset <= pos < offset + len(s):
+            k = pos - offset
+            if kind == "text":
+                owner.text = s[:k] or None
+                marker.tail = s[k:]
+                owner.insert(0, marker)
+            else:
+                owner.tail = s[:k] or None
+                marker.tail = s[k:]
+                parent = owner.getparent()
+                parent.insert(parent.index(owner) + 1, marker)
+            return True
+        offset += len(s)
+    return False
+
+
+def _insert_before(el, number: int):
+    parent = el.getparent()
+    if parent is not None and _local(parent.tag) in _FLOW_PARENTS:
+        marker = _marker("div", number)
+        parent.insert(parent.index(el), marker)
+    else:
+        marker = _marker("span", number)
+        marker.tail = el.text
+        el.text = None
+        el.insert(0, marker)
+
+
+def chapter_document(interview: m.Interview, strings: Strings, pages: list[PageStart]):
+    """The chapter's XHTML bytes and the page numbers of the markers it carries, in order."""
+    opts = html_options()
+    image_name = _image_name(interview.image)
+    if image_name:
+        from dataclasses import replace
+
+        opts = replace(opts, image_src=image_name)
+    root = H.build(interview, strings, opts)
+    _epub_semantics(root, strings)
+
+    body = root.find(f"{{{XHTML}}}body")
+    elements = list(body.iter())
+    keyed = {}
+    for el in elements:
+        if isinstance(el.tag, str):
+            keyed.setdefault(_key(el, lambda n: n.getparent()), el)
+
+    # Resolve every target before inserting anything (insertion changes sibling indexes).
+    targets = []
+    for p in pages:
+        el = keyed.get(p.key)
+        chars = p.chars
+        if el is None:
+            # An element only the print edition has (an FPO box): the page starts at the next
+            # element the EPUB has, at its beginning.
+            el = next((keyed[k] for k in p.following if k in keyed), None)
+            chars = 0
+        if el is None:
+            log.warning("print page %d: no matching element in the EPUB; no marker", p.number)
+            continue
+        targets.append((p.number, el, chars))
+
+    numbers = []
+    for number, el, chars in targets:
+        if chars == 0 or not _insert_at(el, chars, _marker("span", number)):
+            if chars:
+                log.warning("print page %d: position not found; marker before the block", number)
+            _insert_before(el, number)
+        numbers.append(number)
+    return H.to_bytes(root), numbers
+
+
+def _epub_semantics(root, strings: Strings) -> None:
+    """Adjustments of the shared XHTML for reading systems and checkers."""
+    body = root.find(f"{{{XHTML}}}body")
+    body.set(EPUB_TYPE, "bodymatter")
+    for art in root.iter(f"{{{XHTML}}}article"):
+        # DPUB-ARIA roles are not allowed on <article> (ARIA in HTML); the chapter is
+        # identified by its epub:type and its heading.
+        if art.get("role") == "doc-chapter":
+            del art.attrib["role"]
+    for sec in root.iter(f"{{{XHTML}}}section"):
+        if "footnotes" in (sec.get("class") or "").split() and not sec.get("id"):
+            sec.set("id", "footnotes")
+
+
+# ---------------------------------------------------------------------------
+# Cover
+
+
+def _cover_config(styles: Styles) -> dict:
+    with open(styles.path("cover.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def cover_image(interview: m.Interview, styles: Styles) -> bytes:
+    """A typographic cover (PNG) with the kicker, title, standfirst, publisher and date."""
+    from PIL import Image, ImageDraw, ImageFont, features
+
+    cfg = _cover_config(styles)
+    meta = interview.meta
+    strings = styles.strings(meta.lang)
+    primary = meta.lang.split("-")[0].lower()
+    rtl = meta.script_direction == "rtl"
+    fonts = dict(cfg["fonts"]["default"])
+    for role, name in cfg["fonts"].get(primary, {}).items():
+        if (styles.root / "fonts" / name).exists():
+            fonts[role] = name
+    raqm = features.check("raqm")
+    layout = ImageFont.Layout.RAQM if raqm else ImageFont.Layout.BASIC
+    direction = ("rtl" if rtl else "ltr") if raqm else None
+    language = meta.lang if raqm else None
+
+    def font(role: str, size: float):
+        return ImageFont.truetype(str(styles.path("fonts", fonts[role])), round(size), layout_engine=layout)
+
+    W, Hh, M = cfg["width"], cfg["height"], cfg["margin"]
+    measure = W - 2 * M
+    img = Image.new("RGB", (W, Hh), cfg["background"])
+    draw = ImageDraw.Draw(img)
+
+    def length(text, f):
+        return f.getlength(text, direction=direction, language=language) if raqm else f.getlength(text)
+
+    def wrap(text: str, f) -> list[str]:
+        lines, line = [], ""
+        for word in _break_units(text):
+            candidate = (line + word) if line else word.lstrip()
+            if line and length(candidate.rstrip(), f) > measure:
+                lines.append(line.rstrip())
+                line = word.lstrip()
+            else:
+                line = candidate
+        if line.strip():
+            lines.append(line.rstrip())
+        return lines
+
+    def fit(text: str, role: str, spec: dict, max_height: float):
+        size = spec["size"]
+        while True:
+            f = font(role, size)
+            lines = wrap(text, f)
+            height = len(lines) * size * spec["line_height"]
+            if (len(lines) <= spec["max_lines"] and height <= max_height) or size <= spec["min_size"]:
+                return f, lines, size
+            size = max(spec["min_size"], size * cfg["shrink"])
+
+    def put(y: float, text: str, f, fill, tracking: float = 0.0):
+        if rtl:
+            kw = {"direction": direction, "language": language} if raqm else {}
+            draw.text((W - M, y), text, font=f, fill=fill, anchor="ra", **kw)
+        elif tracking:
+            x = M
+            for ch in text:
+                draw.text((x, y), ch, font=f, fill=fill, anchor="la")
+                x += f.getlength(ch) + tracking * f.size
+        else:
+            kw = {"direction": direction, "language": language} if raqm else {}
+            draw.text((M, y), text, font=f, fill=fill, anchor="la", **kw)
+
+    # Footer (bottom up): publisher, date, above them a thin rule.
+    foot = cfg["footer"]
+    ff = font("footer", foot["size"])
+    foot_lines = [t for t in (meta.publisher, strings.date(meta.date)) if t]
+    step = foot["size"] * foot["line_height"]
+    y_foot = Hh - M - len(foot_lines) * step
+    rule_y = y_foot - foot["gap_before"]
+    draw.rectangle([M, rule_y, W - M, rule_y + foot["rule_height"]], fill=cfg["muted"])
+    for i, t in enumerate(foot_lines):
+        put(y_foot + i * step, t, ff, cfg["ink"] if i == 0 else cfg["muted"])
+
+    # Top down: kicker, accent rule, title, standfirst.
+    y = M
+    if meta.section:
+        k = cfg["kicker"]
+        fk = font("kicker", k["size"])
+        text = meta.section if rtl else meta.section.upper()
+        put(y, text, fk, cfg["accent"], 0 if rtl else k["tracking"])
+        y += k["size"] * 1.3 + k["gap_after"]
+    r = cfg["rule"]
+    x0 = W - M - r["width"] if rtl else M
+    draw.rectangle([x0, y, x0 + r["width"], y + r["height"]], fill=cfg["accent"])
+    y += r["height"] + r["gap_after"]
+
+    available = rule_y - foot["gap_before"] - y
+    t = cfg["title"]
+    sf = cfg["standfirst"]
+    title_font, title_lines, title_size = fit(meta.title, "title", t, available * 0.55)
+    for line in title_lines:
+        put(y, line, title_font, cfg["ink"])
+        y += title_size * t["line_height"]
+    y += t["gap_after"]
+    if meta.subtitle:
+        f, lines, size = fit(meta.subtitle, "standfirst", sf, rule_y - foot["gap_before"] - y)
+        for line in lines:
+            if y + size * sf["line_height"] > rule_y - foot["gap_before"]:
+                break
+            put(y, line, f, cfg["muted"])
+            y += size * sf["line_height"]
+
+    out = io.BytesIO()
+    img.save(out, format="PNG", optimize=False)
+    return out.getvalue()
+
+
+def _break_units(text: str) -> list[str]:
+    """Units the cover may break lines between: words (with their leading space), or single
+    characters of scripts written without spaces (CJK)."""
+    units: list[str] = []
+    word = ""
+    for ch in text:
+        if ch.isspace():
+            if word:
+                units.append(word)
+            word = " "
+        elif "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\u3000" <= ch <= "\u30ff":
+            if word.strip():
+                units.append(word)
+                word = ""
+            units.append(word + ch)
+            word = ""
+        else:
+            word += ch
+    if word.strip():
+        units.append(word)
+    return units
+
+
+def cover_alt(interview: m.Interview, strings: Strings) -> str:
+    meta = interview.meta
+    parts = [strings["cover"] + ":", meta.title + "."]
+    if meta.subtitle:
+        parts.append(meta.subtitle.rstrip(".") + ".")
+    parts += [t for t in (meta.publisher, strings.date(meta.date)) if t]
+    return " ".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# Small documents: cover page and navigation
+
+
+def _xhtml(meta: m.Metadata, title: str, epub_ns: bool = True):
+    nsmap = {None: XHTML}
+    if epub_ns:
+        nsmap["epub"] = EPUB_NS
+    root = etree.Element(f"{{{XHTML}}}html", nsmap=nsmap)
+    root.set("lang", meta.lang)
+    root.set(XML_LANG, meta.lang)
+    root.set("dir", meta.script_direction)
+    head = etree.SubElement(root, f"{{{XHTML}}}head")
+    head.append(H.E("meta", {"charset": "utf-8"}))
+    head.append(H.E("title", text=title))
+    head.append(H.E("link", {"rel": "stylesheet", "type": "text/css", "href": CSS}))
+    body = etree.SubElement(root, f"{{{XHTML}}}body")
+    return root, body
+
+
+def cover_document(interview: m.Interview, strings: Strings) -> bytes:
+    root, body = _xhtml(interview.meta, strings["cover"])
+    body.set("class", "cover")
+    body.set(EPUB_TYPE, "cover")
+    sec = H.E("section", {"class": "cover", "id": "cover"})
+    img = H.E("img", {"src": COVER_IMAGE, "alt": cover_alt(interview, strings), "role": "doc-cover"})
+    img.set(EPUB_TYPE, "cover")
+    sec.append(img)
+    body.append(sec)
+    return H.to_bytes(root)
+
+
+def nav_document(interview: m.Interview, strings: Strings, markers: list[int]) -> bytes:
+    meta = interview.meta
+    root, body = _xhtml(meta, strings["contents"])
+    body.set("class", "nav")
+
+    toc = H.E("nav", {"id": "toc", "role": "doc-toc"})
+    toc.set(EPUB_TYPE, "toc")
+    toc.append(H.E("h1", {"class": "toc-title"}, text=strings["contents"]))
+    ol = H.E("ol")
+    top = H.E("li", {}, H.E("a", {"href": f"{CHAPTER}#title"}, text=meta.title))
+    if interview.exchanges:
+        sub = H.E("ol")
+        for ex in interview.exchanges:
+            sub.append(H.E("li", {}, H.E("a", {"href": f"{CHAPTER}#{ex.id}"}, text=_question_text(ex))))
+        top.append(sub)
+    ol.append(top)
+    if interview.notes:
+        ol.append(H.E("li", {}, H.E("a", {"href": f"{CHAPTER}#footnotes"}, text=strings["footnotes"])))
+    toc.append(ol)
+    body.append(toc)
+
+    land = H.E("nav", {"id": "landmarks", "hidden": "hidden"})
+    land.set(EPUB_TYPE, "landmarks")
+    lol = H.E("ol")
+    for href, kind, label in ((COVER_PAGE, "cover", strings["cover"]),
+                              (f"{NAV}#toc", "toc", strings["contents"]),
+                              (f"{CHAPTER}", "bodymatter", strings["start"])):
+        a = H.E("a", {"href": href}, text=label)
+        a.set(EPUB_TYPE, kind)
+        lol.append(H.E("li", {}, a))
+    land.append(lol)
+    body.append(land)
+
+    if markers:
+        pl = H.E("nav", {"id": "page-list", "role": "doc-pagelist", "hidden": "hidden"})
+        pl.set(EPUB_TYPE, "page-list")
+        pl.append(H.E("h2", text=strings["pages"]))
+        pol = H.E("ol")
+        for n in markers:
+            pol.append(H.E("li", {}, H.E("a", {"href": f"{CHAPTER}#page-{n}"}, text=str(n))))
+        pl.append(pol)
+        body.append(pl)
+    return H.to_bytes(root)
+
+
+def _question_text(ex: m.Exchange) -> str:
+    return " ".join(m.plain_text(ex.question).split())
+
+
+# ---------------------------------------------------------------------------
+# Accessibility metadata, derived from the content
+
+
+def accessibility(interview: m.Interview, strings: Strings, has_page_list: bool) -> list[tuple[str, str]]:
+    """(property, value) pairs of EPUB Accessibility 1.1 metadata, in order."""
+    images = [interview.image] if interview.image and interview.image.path else []
+    all_alt = all(im.alt.strip() for im in images)
+    props: list[tuple[str, str]] = [("schema:accessMode", "textual")]
+    if images:
+        props.append(("schema:accessMode", "visual"))
+    if all_alt:
+        props.append(("schema:accessModeSufficient", "textual"))
+    if images:
+        props.append(("schema:accessModeSufficient", "textual,visual"))
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "ARIA", "displayTransformability"]
+    if images and all_alt:
+        features.append("alternativeText")
+    if has_page_list:
+        features += ["pageBreakMarkers", "pageNavigation"]
+    props += [("schema:accessibilityFeature", f) for f in features]
+    props.append(("schema:accessibilityHazard", "none"))
+    summary = strings["a11y_summary"]
+    if images and all_alt:
+        summary += " " + strings["a11y_summary_image"]
+    props.append(("schema:accessibilitySummary", summary))
+    return props
+
+
+# ---------------------------------------------------------------------------
+# Packaging
+
+
+def _package(interview, styles, strings, chapter: bytes, markers: list[int], cover_png: bytes) -> bytes:
+    from ebooklib import epub
+
+    meta = interview.meta
+    book = epub.EpubBook()
+    book.set_identifier(identifier(meta))
+    book.set_title(meta.title)
+    book.set_language(meta.lang)
+    if meta.script_direction == "rtl":
+        book.set_direction("rtl")
+    if interview.interviewer:
+        book.add_author(interview.interviewer.name, role="ivr", uid="interviewer")
+    if interview.interviewee:
+        book.add_metadata("DC", "contributor", interview.interviewee.name, {"id": "interviewee"})
+        book.add_metadata(None, "meta", "ive", {"refines": "#interviewee", "property": "role",
+                                                  "scheme": "marc:relators"})
+    if meta.subtitle:
+        book.add_metadata("DC", "description", meta.subtitle)
+    if meta.publisher:
+        book.add_metadata("DC", "publisher", meta.publisher)
+    if meta.rights:
+        book.add_metadata("DC", "rights", meta.rights)
+    book.add_metadata("DC", "date", meta.date.isoformat())
+    for kw in meta.keywords:
+        book.add_metadata("DC", "subject", kw)
+
+    def prop(name, value, **extra):
+        book.add_metadata(None, "meta", value, {"property": name, **extra})
+
+    for name, value in accessibility(interview, strings, bool(markers)):
+        prop(name, value)
+    prop("dcterms:conformsTo", CONFORMS_TO, id="conformance")
+    prop("a11y:certifiedBy", meta.publisher or "pressroom", refines="#conformance")
+    if markers:
+        prop("pageBreakSource", identifier(meta, "print"))
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+
+    def item(uid, name, media_type, content, properties=()):
+        it = epub.EpubItem(uid=uid, file_name=name, media_type=media_type, content=content)
+        it.properties = list(properties)
+        book.add_item(it)
+        return it
+
+    css = item("css", CSS, "text/css", styles.path(CSS).read_bytes())
+    item("cover-image", COVER_IMAGE, "image/png", cover_png, ["cover-image"])
+    cover_page = item("cover", COVER_PAGE, "application/xhtml+xml", cover_document(interview, strings))
+    image_name = _image_name(interview.image)
+    if image_name:
+        item("photo", image_name, interview.image.media_type or "image/jpeg",
+             Path(interview.image.path).read_bytes())
+    chapter_item = item("interview", CHAPTER, "application/xhtml+xml", chapter)
+    nav = epub.EpubNav(uid="nav", file_name=NAV, title=strings["contents"],
+                       direction=meta.script_direction)
+    book.add_item(nav)
+    book.add_item(epub.EpubNcx())
+    del css
+
+    book.toc = [(epub.Section(meta.title, f"{CHAPTER}#title"),
+                 [epub.Link(f"{CHAPTER}#{ex.id}", _question_text(ex), f"toc-{ex.id}")
+                  for ex in interview.exchanges])]
+    if interview.notes:
+        book.toc.append(epub.Link(f"{CHAPTER}#footnotes", strings["footnotes"], "toc-footnotes"))
+    book.spine = [cover_page, nav, chapter_item]
+    book.guide = [
+        {"type": "cover", "href": COVER_PAGE, "title": strings["cover"]},
+        {"type": "toc", "href": NAV, "title": strings["contents"]},
+        {"type": "text", "href": CHAPTER, "title": strings["start"]},
+    ]
+
+    nav_bytes = nav_document(interview, strings, markers)
+
+    class Writer(epub.EpubWriter):
+        def _write_opf_file(self, root):
+            root.set(XML_LANG, meta.lang)
+            if meta.script_direction == "rtl":
+                root.set("dir", "rtl")
+            super()._write_opf_file(root)
+
+        def _get_nav(self, item):
+            return nav_bytes
+
+    modified = _dt.datetime.combine(meta.date, _dt.time(0, 0), tzinfo=_dt.timezone.utc)
+    buf = io.BytesIO()
+    writer = Writer(buf, book, {"epub3_pages": False, "epub3_landmark": False, "mtime": modified,
+                                "raise_exceptions": True})
+    writer.process()
+    try:
+        writer.write()
+    except Exception as e:  # ebooklib reports its own failures with bare exceptions
+        raise BuildError(f"EPUB packaging failed: {e}") from e
+    return normalise_zip(buf.getvalue(), first=("mimetype",), stored=("mimetype",))
