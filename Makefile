@@ -54,7 +54,14 @@ $(BUILD)/%.epub: source/%.md $(DEPS)
 $(BUILD)/%.docx: source/%.md $(DEPS)
 	$(PRESSROOM) docx $< -o $@
 
-test: $(STAMP)
+# Ace by DAISY (EPUB accessibility checker), pinned, run headless on the system's chromium.
+# No browser download: PUPPETEER_EXECUTABLE_PATH points tests at /usr/bin/chromium.
+$(VENV)/ace/.installed: | $(STAMP)
+	PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 ELECTRON_SKIP_BINARY_DOWNLOAD=1 \
+	  npm install --prefix $(VENV)/ace --no-audit --no-fund --save-exact @daisy/ace-cli@1.4.6
+	@touch $@
+
+test: $(STAMP) $(VENV)/ace/.installed
 	$(PY) -m pytest -q
 
 clean:

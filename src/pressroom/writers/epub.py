@@ -339,10 +339,11 @@ def _epub_semantics(root, strings: Strings) -> None:
     body = root.find(f"{{{XHTML}}}body")
     body.set(EPUB_TYPE, "bodymatter")
     for art in root.iter(f"{{{XHTML}}}article"):
-        # DPUB-ARIA roles are not allowed on <article> (ARIA in HTML); the chapter is
-        # identified by its epub:type and its heading.
-        if art.get("role") == "doc-chapter":
-            del art.attrib["role"]
+        # ARIA in HTML does not allow role="doc-chapter" on <article>, and Ace wants the role
+        # that matches epub:type="chapter": the EPUB's chapter is a <section>.
+        if art.get(EPUB_TYPE) == "chapter":
+            art.tag = f"{{{XHTML}}}section"
+            art.set("role", "doc-chapter")
     for sec in root.iter(f"{{{XHTML}}}section"):
         if "footnotes" in (sec.get("class") or "").split() and not sec.get("id"):
             sec.set("id", "footnotes")
