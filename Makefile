@@ -30,7 +30,7 @@ DEPS        := $(STYLE_FILES) $(CODE_FILES) $(ASSETS) $(STAMP) Makefile
 PRESSROOM   := $(PY) -m pressroom
 PDF_OPTS    := --trim $(TRIM) $(if $(ICC),--icc $(ICC))
 
-.PHONY: all pdf epub docx test clean
+.PHONY: all pdf epub docx test clean proof
 all: pdf epub docx
 pdf: $(PDFS)
 epub: $(EPUBS)
@@ -60,6 +60,18 @@ $(VENV)/ace/.installed: | $(STAMP)
 	PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 ELECTRON_SKIP_BINARY_DOWNLOAD=1 \
 	  npm install --prefix $(VENV)/ace --no-audit --no-fund --save-exact @daisy/ace-cli@1.4.6
 	@touch $@
+
+# Proofs: every page of every PDF as PNG in build/proof/, plus one contact sheet per PDF.
+PROOF_DPI ?= 100
+proof: $(PDFS)
+	@rm -rf $(BUILD)/proof && mkdir -p $(BUILD)/proof
+	@for pdf in $(PDFS); do \
+	  name=$$(basename $$pdf .pdf); \
+	  pdftoppm -r $(PROOF_DPI) -png $$pdf $(BUILD)/proof/$$name || exit 1; \
+	  $(PY) -m pressroom.writers.pdf contact-sheet $(BUILD)/proof/$$name.contact.png \
+	    $$(ls $(BUILD)/proof/$$name-*.png | sort -V) || exit 1; \
+	  echo "proof: $(BUILD)/proof/$$name-*.png, $(BUILD)/proof/$$name.contact.png"; \
+	done
 
 test: $(STAMP) $(VENV)/ace/.installed
 	$(PY) -m pytest -q

@@ -15,18 +15,20 @@ styles/fonts, glyphs missing from the fonts).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import os
 import re
+import sys
 import uuid
 from pathlib import Path
 from urllib.parse import unquote, urlparse
+from xml.sax.saxutils import escape
 
 from .. import html as H
 from .. import model as m
 from ..errors import BuildError
+from ..identifiers import identifier
 from ..styles import Styles
 
 EDITIONS = ("print", "screen")
@@ -383,17 +385,17 @@ class _Finisher:
         return b"\n".join(out)
 
     def xmp(self, data: bytes) -> bytes:
-        meta = self.iv.meta
-        key = "|".join((meta.identifier or meta.title, meta.date.isoformat(), meta.lang, "print",
-                        self.trim, self.icc))
-        document_id = uuid.uuid5(XMP_NAMESPACE, key)
-        instance_id = uuid.uuid5(document_id, "pressroom")
-        data, n = re.subn(rb"xmp\.did:[0-9a-fA-F-]{36}", f"xmp.did:{document_id}".encode(), data)
+        """Replace WeasyPrint's random DocumentID (uuid4) by the print edition's identifier
+        (pressroom.identifiers, the one the EPUB's pageBreakSource names) and add an
+        InstanceID and dc:identifier derived from it, so the file is the same on every build."""
+        document_id = identifier(self.iv.meta, "print")
+        instance_id = "urn:uuid:" + str(uuid.uuid5(XMP_NAMESPACE, f"{document_id}\n{self.trim}\n{self.icc}"))
+        ids = (f"<xmpMM:DocumentID>{escape(document_id)}</xmpMM:DocumentID>"
+               f"<xmpMM:InstanceID>{escape(instance_id)}</xmpMM:InstanceID>"
+               f"<dc:identifier>{escape(document_id)}</dc:identifier>").encode()
+        data, n = re.subn(rb"<xmpMM:DocumentID>[^<]*</xmpMM:DocumentID>", lambda _: ids, data)
         if n != 1:
             self.problems.append("could not set the XMP DocumentID")
-        data = re.sub(rb"(<xmpMM:DocumentID>[^<]*</xmpMM:DocumentID>)",
-                      lambda mo: mo.group(1) + f"<xmpMM:InstanceID>xmp.iid:{instance_id}</xmpMM:InstanceID>".encode(),
-                      data, count=1)
         return data
 
     # print: nothing in RGB -------------------------------------------------------------
@@ -424,6 +426,7 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
         raise BuildError(f"unknown edition {edition!r}")
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
 
     profile = icc_profile(styles, icc) if edition == "print" else None
     sheets = stylesheets(styles, edition, trim, icc)
@@ -443,9 +446,12 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
     font_config = FontConfiguration()
     color_profiles: dict = {}  # shared by every stylesheet and the document (@color-profile)
     base_url = str(styles.root) + os.sep
-    css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=font_config,
-                          color_profiles=color_profiles)
-           for p in sheets]
+    try:
+        css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=font_config,
+                              color_profiles=color_profiles)
+               for p in sheets]
+    except FatalURLFetchingError as e:
+        raise BuildError(f"fetching refused: {e}") from None
     options = {"pdf_identifier": True}
     if edition == "print":
         css.append(weasyprint.CSS(
@@ -470,6 +476,8 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
                               base_url=base_url, url_fetcher=fetcher)
         data = doc.write_pdf(stylesheets=css, font_config=font_config, color_profiles=color_profiles,
                              finisher=finisher, **options)
+    except FatalURLFetchingError as e:
+        raise BuildError(f"fetching refused: {e}") from None
     finally:
         log.removeHandler(collector)
     if collector.messages:
@@ -477,5 +485,42 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
     return data
 
 
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+# -- proofs ---------------------------------------------------------------------------------
+
+def contact_sheet(pngs: list[Path], out: Path, columns: int = 4, width: int = 360) -> None:
+    """One PNG with every page (the PNGs that ``pdftoppm`` rendered), in order, labelled."""
+    from PIL import Image, ImageDraw
+
+    thumbs = []
+    for png in pngs:
+        with Image.open(png) as im:
+            im = im.convert("RGB")
+            im.thumbnail((width, width * 2))
+            thumbs.append((png.stem, im))
+    if not thumbs:
+        raise BuildError("no pages to put on the contact sheet")
+    cell_w = max(t.width for _, t in thumbs) + 24
+    cell_h = max(t.height for _, t in thumbs) + 40
+    rows = (len(thumbs) + columns - 1) // columns
+    sheet = Image.new("RGB", (cell_w * min(columns, len(thumbs)), cell_h * rows), (214, 214, 210))
+    draw = ImageDraw.Draw(sheet)
+    for i, (name, im) in enumerate(thumbs):
+        x, y = (i % columns) * cell_w + 12, (i // columns) * cell_h + 12
+        sheet.paste(im, (x, y))
+        draw.rectangle((x - 1, y - 1, x + im.width, y + im.height), outline=(120, 120, 120))
+        draw.text((x, y + im.height + 6), name, fill=(30, 30, 30))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(out, format="PNG")
+
+
+def _main(argv: list[str]) -> int:
+    """``python -m pressroom.writers.pdf contact-sheet OUT.png PAGE.png...`` (used by make proof)."""
+    if len(argv) < 3 or argv[0] != "contact-sheet":
+        print("usage: python -m pressroom.writers.pdf contact-sheet OUT.png PAGE.png...", file=sys.stderr)
+        return 2
+    contact_sheet([Path(a) for a in argv[2:]], Path(argv[1]))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(_main(sys.argv[1:]))
