@@ -30,7 +30,7 @@ DEPS        := $(STYLE_FILES) $(CODE_FILES) $(ASSETS) $(STAMP) Makefile
 PRESSROOM   := $(PY) -m pressroom
 PDF_OPTS    := --trim $(TRIM) $(if $(ICC),--icc $(ICC))
 
-.PHONY: all pdf epub docx test clean proof
+.PHONY: all pdf epub docx test clean proof bench
 all: pdf epub docx
 pdf: $(PDFS)
 epub: $(EPUBS)
@@ -75,6 +75,11 @@ proof: $(PDFS)
 
 test: $(STAMP) $(VENV)/ace/.installed
 	$(PY) -m pytest -q
+
+# Benchmarks against pandoc and the cost curve (tests/bench/bench.py; results in build/bench/).
+# Options for the script go in BENCH_ARGS, e.g. make bench BENCH_ARGS='--runs 3 --scales 1,10'.
+bench: $(STAMP)
+	$(PY) tests/bench/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD)

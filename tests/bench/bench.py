@@ -1,0 +1,579 @@
+"""Benchmarks: pressroom against the pandoc reference, and the cost curve (issue 9).
+
+Run with ``make bench`` (or ``.venv/bin/python tests/bench/bench.py``). This is
+not a pytest test: nothing here is asserted, the targets are only reported.
+
+What it measures, on the interview and on synthetic interviews of 10x and 50x
+its length (the body of ``source/the-future-of-migration.md``, itself the seed
+text, repeated; see ``synthetic()``):
+
+* every format as a cold process (``python -m pressroom ...``), a whole ``make``
+  in a scratch copy of the project, and a no-op ``make``;
+* in the same run, the reference: pandoc -> EPUB, pandoc -> DOCX, and pandoc ->
+  standalone HTML -> the ``weasyprint`` command line; and bare WeasyPrint (the
+  command line) on pressroom's own HTML (``pressroom.writers.pdf.html_for``)
+  with the same stylesheets and PDF variant;
+* wall time and CPU time (user + system, of the process and its children) and
+  peak memory (maximum resident set size, from ``wait4``, as GNU time reports
+  it), each the median of several interleaved runs;
+* the growth of time and memory with length, and where the time goes: each
+  format in one fresh process split into import, parse, layout and write.
+
+Results are printed as Markdown tables and saved in ``build/bench/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = ROOT / "source" / "the-future-of-migration.md"
+VENV = ROOT / ".venv"
+PY = VENV / "bin" / "python"
+WEASYPRINT = VENV / "bin" / "weasyprint"
+PANDOC = shutil.which("pandoc") or "/usr/bin/pandoc"
+
+MiB = 1024 * 1024
+
+
+# --------------------------------------------------------------------------
+# Synthetic interviews
+
+
+def synthetic(text: str, factor: int) -> str:
+    """The interview with its body repeated ``factor`` times.
+
+    The front matter is kept once; from the second copy on, every question gets
+    a "(n)" prefix so the exchanges stay distinguishable. The text is the seed's,
+    so hyphenation, line breaking and fonts see the same words as in real use.
+    """
+    if factor == 1:
+        return text
+    _, front, body = text.split("---\n", 2)
+    body = body.strip("\n")
+    copies = [body] + [re.sub(r"(?m)^## ", f"## ({i}) ", body) for i in range(2, factor + 1)]
+    return "---\n" + front + "---\n\n" + "\n\n".join(copies) + "\n"
+
+
+# --------------------------------------------------------------------------
+# Running a job cold and measuring it
+
+
+@dataclass
+class Sample:
+    wall: float  # seconds
+    cpu: float  # user + system seconds, children included
+    rss: int  # peak resident set size of the largest process, bytes
+
+
+def run_measured(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> Sample:
+    """Run one command to completion; wall time, CPU time and peak RSS (wait4)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Read stderr without deadlock, then reap with wait4 to get the rusage of
+    # this child (the kernel folds in its waited-for descendants: max RSS is
+    # the largest of them, CPU times are summed).
+    err = proc.stderr.read()
+    proc.stderr.close()
+    _, status, ru = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n"
+                           + err.decode("utf-8", "replace")[-2000:])
+    return Sample(wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss * 1024)
+
+
+@dataclass
+class Job:
+    """One measured unit: a sequence of commands (a pipeline is several)."""
+
+    name: str
+    group: str  # "pressroom", "pandoc", "weasyprint", "make"
+    steps: list[list[str]]
+    cwd: Path | None = None
+    before: object = None  # callable run (unmeasured) before each run
+    output: Path | None = None  # a PDF whose pages are counted
+    samples: list[Sample] = field(default_factory=list)
+
+    def run(self) -> Sample:
+        if self.before:
+            self.before()
+        total = Sample(0.0, 0.0, 0)
+        for cmd in self.steps:
+            s = run_measured(cmd, cwd=self.cwd)
+            total = Sample(total.wall + s.wall, total.cpu + s.cpu, max(total.rss, s.rss))
+        self.samples.append(total)
+        return total
+
+    def median(self, attr: str) -> float:
+        return statistics.median(getattr(s, attr) for s in self.samples)
+
+
+def pdf_pages(path: Path) -> int:
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        return len(pdf.pages)
+
+
+# --------------------------------------------------------------------------
+# The jobs of one scale
+
+
+def make_tree(dst: Path, source_text: str, stem: str) -> Path:
+    """A copy of the project (sharing the real .venv) whose source/ holds one interview."""
+    dst.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    for name in ("src", "styles"):
+        shutil.copytree(ROOT / name, dst / name, ignore=ignore)
+    # copy2 keeps modification times: pyproject.toml must not look newer than
+    # .venv/.installed, or make would reinstall the shared environment.
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy2(ROOT / name, dst / name)
+    os.symlink(VENV, dst / ".venv")
+    (dst / "source").mkdir()
+    (dst / "source" / f"{stem}.md").write_text(source_text, encoding="utf-8")
+    return dst
+
+
+def has_all_command() -> bool:
+    proc = subprocess.run([str(PY), "-m", "pressroom", "all", "--help"], capture_output=True)
+    return proc.returncode == 0
+
+
+def prepare_scale(work: Path, factor: int, text: str, with_all: bool, target: str = "all") -> tuple[list[Job], dict]:
+    stem = "the-future-of-migration" if factor == 1 else f"the-future-of-migration-x{factor}"
+    base = work / f"x{factor}"
+    tree = make_tree(base / "tree", synthetic(text, factor), stem)
+    src = tree / "source" / f"{stem}.md"
+    out = base / "out"
+    out.mkdir()
+    pr = [str(PY), "-m", "pressroom"]
+    pdf_opts = ["--trim", "a4"]  # as the Makefile passes them
+
+    # Bare WeasyPrint on pressroom's own HTML, with the same stylesheets and variant.
+    sys.path.insert(0, str(ROOT / "src"))
+    from pressroom import reader, transforms
+    from pressroom.styles import open_styles
+    from pressroom.writers import pdf as pdfw
+
+    styles = open_styles()
+    interview = transforms.apply(reader.read(src))
+    bare = {}
+    for edition in ("print", "screen"):
+        html = out / f"pressroom-{edition}.html"
+        html.write_bytes(pdfw.html_for(interview, styles, edition))
+        cmd = [str(WEASYPRINT), "-q", "-u", str(styles.root) + os.sep]
+        for sheet in pdfw.stylesheets(styles, edition, "a4", None):
+            cmd += ["-s", str(sheet)]
+        if edition == "print":
+            cmyk = out / "cmyk.css"
+            cmyk.write_text("@color-profile device-cmyk { src: url(%s); components: cyan, magenta, yellow, black; }"
+                            % styles.path("icc", "artifex-swop-cmyk.icc").as_uri())
+            cmd += ["-s", str(cmyk), "--pdf-variant", "pdf/x-4"]
+        else:
+            cmd += ["--pdf-variant", "pdf/ua-1", "--pdf-tags"]
+        cmd += ["--pdf-identifier", "bench", str(html), str(out / f"bare-{edition}.pdf")]
+        bare[edition] = cmd
+
+    build = tree / "build"
+
+    def clean():
+        shutil.rmtree(build, ignore_errors=True)
+
+    def ensure_built():
+        if not build.exists():
+            subprocess.run(["make", "-s", target], cwd=tree, check=True, capture_output=True)
+
+    p_html = out / "pandoc.html"
+    jobs = [
+        Job("pressroom pdf --edition print", "pressroom",
+            [pr + ["pdf", str(src), "--edition", "print", *pdf_opts, "-o", str(out / "print.pdf")]],
+            output=out / "print.pdf"),
+        Job("pressroom pdf --edition screen", "pressroom",
+            [pr + ["pdf", str(src), "--edition", "screen", "-o", str(out / "screen.pdf")]],
+            output=out / "screen.pdf"),
+        Job("pressroom epub", "pressroom", [pr + ["epub", str(src), "-o", str(out / "book.epub")]]),
+        Job("pressroom docx", "pressroom", [pr + ["docx", str(src), "-o", str(out / "doc.docx")]]),
+    ]
+    if with_all:
+        jobs.append(Job("pressroom all (one process)", "pressroom",
+                        [pr + ["all", str(src), "--outdir", str(out / "all")]]))
+    jobs += [
+        Job("make (all formats)", "make", [["make", "-s", target]], cwd=tree, before=clean),
+        Job("make -j2 (all formats)", "make", [["make", "-s", "-j2", target]], cwd=tree, before=clean),
+        Job("make (no-op)", "make", [["make", "-s", target]], cwd=tree, before=ensure_built),
+        Job("weasyprint on pressroom HTML, print", "weasyprint", [bare["print"]],
+            output=out / "bare-print.pdf"),
+        Job("weasyprint on pressroom HTML, screen", "weasyprint", [bare["screen"]],
+            output=out / "bare-screen.pdf"),
+        Job("pandoc epub", "pandoc", [[PANDOC, str(src), "-o", str(out / "pandoc.epub")]]),
+        Job("pandoc docx", "pandoc", [[PANDOC, str(src), "-o", str(out / "pandoc.docx")]]),
+        Job("pandoc html + weasyprint pdf", "pandoc",
+            [[PANDOC, "-s", str(src), "-o", str(p_html)],
+             [str(WEASYPRINT), "-q", str(p_html), str(out / "pandoc.pdf")]],
+            output=out / "pandoc.pdf"),
+    ]
+    info = {"factor": factor, "source": str(src), "bytes": src.stat().st_size,
+            "words": len(src.read_text(encoding="utf-8").split())}
+    return jobs, info
+
+
+# --------------------------------------------------------------------------
+# Where the time goes: one format in one fresh process, split into phases
+
+PHASE_CHILD = r"""
+import sys, time, json
+t0 = time.perf_counter()
+fmt, src, out = sys.argv[1], sys.argv[2], sys.argv[3]
+import pressroom.cli
+from pressroom import reader, transforms
+from pressroom.styles import open_styles
+from pressroom.package import write_atomic
+import importlib
+mod = {"print": "pressroom.writers.pdf", "screen": "pressroom.writers.pdf",
+       "epub": "pressroom.writers.epub", "docx": "pressroom.writers.docx"}[fmt]
+writer = importlib.import_module(mod)
+# The libraries the writers import lazily, so their import is counted here.
+libs = {"print": ["weasyprint", "weasyprint.text.fonts"], "screen": ["weasyprint", "weasyprint.text.fonts"],
+        "epub": ["ebooklib", "ebooklib.epub"], "docx": ["docx"]}[fmt]
+for name in libs:
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        pass
+t1 = time.perf_counter()
+interview = transforms.apply(reader.read(src))
+styles = open_styles()
+t2 = time.perf_counter()
+
+# Serialisation inside the writer is timed apart from building and layout.
+serialise = [0.0]
+def timed(owner, attr):
+    orig = getattr(owner, attr)
+    def wrapper(*a, **k):
+        s = time.perf_counter()
+        try:
+            return orig(*a, **k)
+        finally:
+            serialise[0] += time.perf_counter() - s
+    setattr(owner, attr, wrapper)
+if fmt in ("print", "screen"):
+    import weasyprint.document
+    timed(weasyprint.document.Document, "write_pdf")
+elif fmt == "epub":
+    import ebooklib.epub
+    timed(ebooklib.epub.EpubWriter, "write")
+else:
+    import docx.document
+    timed(docx.document.Document, "save")
+import pressroom.package
+timed(pressroom.package, "normalise_zip")
+
+profile = None
+if len(sys.argv) > 4:
+    import cProfile
+    profile = cProfile.Profile()
+    profile.enable()
+opts = {"edition": fmt, "trim": "a4"} if fmt in ("print", "screen") else {}
+data = writer.write(interview, styles, **opts)
+if profile:
+    profile.disable()
+t3 = time.perf_counter()
+write_atomic(out, data)
+t4 = time.perf_counter()
+print(json.dumps({"import": t1 - t0, "parse": t2 - t1, "layout": (t3 - t2) - serialise[0],
+                  "write": serialise[0] + (t4 - t3)}))
+if profile:
+    import pstats, io
+    s = io.StringIO()
+    pstats.Stats(profile, stream=s).sort_stats("cumulative").print_stats(25)
+    sys.stderr.write(s.getvalue())
+"""
+
+
+def phases(fmt: str, src: Path, out: Path, runs: int, cprofile: Path | None = None) -> dict:
+    results = []
+    for i in range(runs):
+        cmd = [str(PY), "-c", PHASE_CHILD, fmt, str(src), str(out)]
+        if cprofile and i == 0:
+            cmd.append("profile")
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"phase run {fmt} failed:\n{proc.stderr[-2000:]}")
+        results.append(json.loads(proc.stdout.splitlines()[-1]))
+        if cprofile and i == 0:
+            cprofile.write_text(proc.stderr)
+    return {k: statistics.median(r[k] for r in results) for k in results[0]}
+
+
+# --------------------------------------------------------------------------
+# Reporting
+
+
+def fmt_s(x: float) -> str:
+    return f"{x:.2f}" if x >= 0.995 else f"{x:.3f}"
+
+
+def fmt_mib(b: float) -> str:
+    return f"{b / MiB:.0f}"
+
+
+def machine_notes() -> list[str]:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        mem = int(Path("/proc/meminfo").read_text().split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        mem = 0
+    pandoc_v = subprocess.run([PANDOC, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    wp = subprocess.run([str(PY), "-c", "import weasyprint; print(weasyprint.__version__)"],
+                        capture_output=True, text=True).stdout.strip()
+    return [
+        f"{os.cpu_count()} cores ({cpu}), {mem} MiB RAM, {platform.system()} {platform.release()}",
+        f"Python {platform.python_version()}, WeasyPrint {wp}, {pandoc_v}",
+    ]
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def growth(xs: list[float], ys: list[float]) -> dict:
+    """Fixed cost, marginal cost per 1x, and how the slope changes with length."""
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx if sxx else 0.0
+    intercept = my - slope * mx
+    out = {"fixed": intercept, "per_x": slope}
+    if n >= 3:
+        s1 = (ys[1] - ys[0]) / (xs[1] - xs[0])
+        s2 = (ys[-1] - ys[-2]) / (xs[-1] - xs[-2])
+        out["slope_ratio"] = s2 / s1 if s1 > 0 else math.nan
+    return out
+
+
+def report(scales: dict, phase_results: dict, notes: list[str], load: tuple[str, str]) -> str:
+    lines: list[str] = []
+    w = lines.append
+    factors = sorted(scales)
+    w("### Cold runs (median wall seconds / CPU seconds / peak MiB)")
+    w("")
+    w("| job | " + " | ".join(f"{f}× ({scales[f]['info']['words']} words, {scales[f]['pages']} pp.)"
+                              for f in factors) + " |")
+    w("|---|" + "---|" * len(factors))
+    names = [j.name for j in scales[factors[0]]["jobs"]]
+    for name in names:
+        cells = []
+        for f in factors:
+            j = next((j for j in scales[f]["jobs"] if j.name == name), None)
+            cells.append("–" if j is None or not j.samples else
+                         f"{fmt_s(j.median('wall'))} / {fmt_s(j.median('cpu'))} / {fmt_mib(j.median('rss'))}")
+        w(f"| {name} | " + " | ".join(cells) + " |")
+    w("")
+
+    w("### Targets (ratios measured in the same run; wall time, CPU time in brackets)")
+    w("")
+    w("| target | " + " | ".join(f"{f}×" for f in factors) + " | goal |")
+    w("|---|" + "---|" * len(factors) + "---|")
+
+    def job(f, name):
+        return next((j for j in scales[f]["jobs"] if j.name == name), None)
+
+    def ratio_row(label, a, b, goal):
+        cells = []
+        for f in factors:
+            ja, jb = job(f, a), job(f, b)
+            if ja is None or jb is None or not ja.samples or not jb.samples:
+                cells.append("–")
+                continue
+            cells.append(f"{ja.median('wall') / jb.median('wall'):.2f} ({ja.median('cpu') / jb.median('cpu'):.2f})")
+        w(f"| {label} | " + " | ".join(cells) + f" | {goal} |")
+
+    ratio_row("EPUB: pressroom / pandoc", "pressroom epub", "pandoc epub", "≤ 2 at 1×")
+    ratio_row("DOCX: pressroom / pandoc", "pressroom docx", "pandoc docx", "≤ 2 at 1×")
+    ratio_row("print PDF: pressroom / bare WeasyPrint, same HTML", "pressroom pdf --edition print",
+              "weasyprint on pressroom HTML, print", "≤ 1.2")
+    ratio_row("screen PDF: pressroom / bare WeasyPrint, same HTML", "pressroom pdf --edition screen",
+              "weasyprint on pressroom HTML, screen", "(≤ 1.2)")
+    ratio_row("print PDF: pressroom / pandoc → HTML → WeasyPrint", "pressroom pdf --edition print",
+              "pandoc html + weasyprint pdf", "(information)")
+    # Per page: a whole make (4 outputs) per page of the print PDF, against the
+    # pandoc path (EPUB + DOCX + HTML -> PDF) per page of its PDF.
+    for mk in ("make (all formats)", "make -j2 (all formats)"):
+        cells = []
+        for f in factors:
+            m_, pe, pd_, pp = job(f, mk), job(f, "pandoc epub"), job(f, "pandoc docx"), job(f, "pandoc html + weasyprint pdf")
+            if not all(x and x.samples for x in (m_, pe, pd_, pp)):
+                cells.append("–")
+                continue
+            ours = m_.median("wall") / scales[f]["pages"]
+            theirs = (pe.median("wall") + pd_.median("wall") + pp.median("wall")) / scales[f]["pandoc_pages"]
+            ours_c = m_.median("cpu") / scales[f]["pages"]
+            theirs_c = (pe.median("cpu") + pd_.median("cpu") + pp.median("cpu")) / scales[f]["pandoc_pages"]
+            cells.append(f"{ours / theirs:.2f} ({ours_c / theirs_c:.2f})")
+        w(f"| `{mk.split(' (')[0]}` per page / pandoc path per page | " + " | ".join(cells) + " | ≤ 1 at 50× |")
+    cells = []
+    for f in factors:
+        j = job(f, "make (no-op)")
+        cells.append(f"{fmt_s(j.median('wall'))} s" if j and j.samples else "–")
+    w("| no-op `make` | " + " | ".join(cells) + " | < 0.2 s |")
+    cells = []
+    for f in factors:
+        peak = max((j.median("rss") for j in scales[f]["jobs"] if j.group in ("pressroom", "make") and j.samples),
+                   default=0)
+        cells.append(f"{fmt_mib(peak)} MiB")
+    w("| peak memory, any pressroom process | " + " | ".join(cells) + " | < 300 MiB at 50× |")
+    w("")
+
+    if len(factors) >= 2:
+        w("### Cost curve (fit over the lengths: fixed + per-1× cost; slope ratio ≈ 1 means linear)")
+        w("")
+        w("| job | fixed s | s per 1× | slope ratio | fixed MiB | MiB per 1× | pages |")
+        w("|---|---|---|---|---|---|---|")
+        for name in names:
+            js = [job(f, name) for f in factors]
+            if not all(j and j.samples for j in js) or name == "make (no-op)":
+                continue
+            gt = growth(factors, [j.median("wall") for j in js])
+            gm = growth(factors, [j.median("rss") / MiB for j in js])
+            pages = "/".join(str(pdf_pages(j.output)) for j in js) if js[0].output else ""
+            sr = gt.get("slope_ratio", math.nan)
+            w(f"| {name} | {gt['fixed']:.2f} | {gt['per_x']:.3f} | {sr:.2f} | "
+              f"{gm['fixed']:.0f} | {gm['per_x']:.2f} | {pages} |")
+        w("")
+
+    if phase_results:
+        w("### Where the time goes (one fresh process per format; median seconds)")
+        w("")
+        w("| format | length | import | parse | layout | write | total |")
+        w("|---|---|---|---|---|---|---|")
+        for (fmt, f), r in sorted(phase_results.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+            total = sum(r.values())
+            w(f"| {fmt} | {f}× | {fmt_s(r['import'])} | {fmt_s(r['parse'])} | {fmt_s(r['layout'])} | "
+              f"{fmt_s(r['write'])} | {fmt_s(total)} |")
+        w("")
+        w("import: Python modules (pressroom and the writer's libraries); parse: Markdown + YAML → model;"
+          " layout: building the document (for PDF: HTML, CSS and WeasyPrint's layout);"
+          " write: serialising (PDF objects and fonts, zip) and the atomic write.")
+        w("")
+
+    w("### Machine")
+    w("")
+    for n in notes:
+        w(f"- {n}")
+    w(f"- load average (1, 5, 15 min) at start: {load[0]}; at end: {load[1]}")
+    w("- times are medians of interleaved cold runs; ratios are taken within the same run."
+      " CPU time (user + system) is less sensitive than wall time to other work on the machine.")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scales", default="1,10,50", help="lengths, as multiples of the interview (default 1,10,50)")
+    ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", 5)),
+                    help="runs per job and length; the median is reported (default 5, env BENCH_RUNS)")
+    ap.add_argument("--phase-runs", type=int, default=3, help="runs of the phase split (default 3; 0 to skip)")
+    ap.add_argument("--only", default="", help="comma-separated substrings: run only the jobs whose name matches")
+    ap.add_argument("--out", default=str(ROOT / "build" / "bench"), help="folder for results (default build/bench)")
+    ap.add_argument("--make-target", default="all", help="the make target timed (default all)")
+    ap.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    args = ap.parse_args(argv)
+
+    factors = [int(x) for x in args.scales.split(",")]
+    text = SOURCE.read_text(encoding="utf-8")
+    outdir = Path(args.out)
+    outdir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="pressroom-bench-"))
+    load_start = loadavg()
+    notes = machine_notes()
+    with_all = has_all_command()
+    only = [s for s in args.only.split(",") if s]
+    scales: dict = {}
+    phase_results: dict = {}
+    try:
+        for f in factors:
+            jobs, info = prepare_scale(work, f, text, with_all, args.make_target)
+            if only:
+                jobs = [j for j in jobs if any(s in j.name for s in only)]
+            print(f"== {f}×: {info['words']} words, {info['bytes']} bytes; {len(jobs)} jobs × {args.runs} runs"
+                  f" (load {loadavg()})", file=sys.stderr, flush=True)
+            # One unmeasured warm-up of every job (page cache, .pyc files, font caches).
+            # A job that fails (a writer not there yet) is dropped and reported.
+            for j in list(jobs):
+                try:
+                    j.run()
+                except (RuntimeError, subprocess.CalledProcessError) as e:
+                    print(f"   {j.name}: skipped, it failed: {str(e).splitlines()[-1][:200]}", file=sys.stderr)
+                    jobs.remove(j)
+                j.samples.clear()
+            # Interleaved runs: each run measures every job once, so a burst of
+            # other work on the machine affects all jobs alike.
+            for r in range(args.runs):
+                for j in jobs:
+                    s = j.run()
+                    print(f"   run {r + 1}: {j.name}: {s.wall:.3f} s wall, {s.cpu:.3f} s cpu, {s.rss / MiB:.0f} MiB",
+                          file=sys.stderr, flush=True)
+            pages = pdf_pages(work / f"x{f}" / "out" / "print.pdf") if (work / f"x{f}" / "out" / "print.pdf").exists() else 0
+            ppages = pdf_pages(work / f"x{f}" / "out" / "pandoc.pdf") if (work / f"x{f}" / "out" / "pandoc.pdf").exists() else 0
+            for j in jobs:
+                if j.group == "weasyprint" and j.output and j.output.exists() and pages:
+                    other = work / f"x{f}" / "out" / ("print.pdf" if j.name.endswith("print") else "screen.pdf")
+                    if other.exists() and pdf_pages(other) != pdf_pages(j.output):
+                        print(f"   warning: {j.name} gave {pdf_pages(j.output)} pages, pressroom {pdf_pages(other)}",
+                              file=sys.stderr)
+            scales[f] = {"jobs": jobs, "info": info, "pages": pages or 1, "pandoc_pages": ppages or 1}
+            if args.phase_runs:
+                src = Path(info["source"])
+                for fmt in ("print", "screen", "epub", "docx"):
+                    try:
+                        phase_results[(fmt, f)] = phases(
+                            fmt, src, work / f"x{f}" / "out" / f"phase-{fmt}", args.phase_runs,
+                            cprofile=outdir / f"profile-{fmt}-x{f}.txt")
+                    except RuntimeError as e:
+                        print(f"   phase split of {fmt} skipped: {e}", file=sys.stderr)
+        text_report = report(scales, phase_results, notes, (load_start, loadavg()))
+        print(text_report)
+        (outdir / "results.md").write_text(text_report + "\n", encoding="utf-8")
+        raw = {str(f): {"info": s["info"], "pages": s["pages"], "pandoc_pages": s["pandoc_pages"],
+                        "jobs": {j.name: [vars(x) for x in j.samples] for j in s["jobs"]}}
+               for f, s in scales.items()}
+        raw["phases"] = {f"{k[0]}@{k[1]}": v for k, v in phase_results.items()}
+        (outdir / "results.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
+    finally:
+        if args.keep:
+            print(f"scratch folder kept: {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
