@@ -1,7 +1,10 @@
 """Command line: ``pressroom pdf|epub|docx|model SOURCE -o OUTPUT``.
 
 Exit status: 0 on success, 2 on bad input (one line on stderr, no
-traceback), 1 on a build failure that is not the source's fault.
+traceback), 1 on a build failure that is not the source's fault, 130 when
+interrupted (Ctrl-C, SIGTERM, SIGHUP). Whatever happens, an existing output
+is either replaced whole or left untouched. Set PRESSROOM_DEBUG=1 to get the
+Python traceback of an unexpected error.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -65,12 +69,28 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+    except OSError as e:
+        target = e.filename2 or e.filename
+        where = f" {target}" if target else ""
+        print(f"pressroom: cannot write{where}: {e.strerror or e}", file=sys.stderr)
+        return 1
+    except Exception as e:  # a bug: still one line, never a half-written output
+        if os.environ.get("PRESSROOM_DEBUG"):
+            raise
+        message = " ".join(str(e).split())[:300]
+        print(f"pressroom: internal error: {type(e).__name__}: {message} "
+              "(please report it; PRESSROOM_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 1
 
 
 def _run(args) -> int:
     from . import reader, transforms
     from .styles import open_styles
 
+    output = getattr(args, "output", None)
+    if output and Path(output).resolve() == Path(args.source).resolve():
+        raise SourceError(args.source, 1, "the output file is the source itself",
+                          "give another file name after -o")
     interview = transforms.apply(reader.read(args.source))
     if args.command == "model":
         from .model import to_json

@@ -24,16 +24,42 @@ def atomic_output(path: str | os.PathLike):
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
+    tmp = None
     try:
+        # Signals are held back while the temporary file is created, renamed or
+        # removed, so an interrupt can never strand it or leave a half-renamed
+        # output; they are delivered (as KeyboardInterrupt) right afterwards.
+        with _signals_deferred():
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+            os.close(fd)
         yield Path(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        with _signals_deferred():
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+            tmp = None
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        with _signals_deferred():
+            if tmp is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
         raise
+
+
+_DEFERRED = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)}
+
+
+@contextlib.contextmanager
+def _signals_deferred():
+    """Block SIGINT, SIGTERM and SIGHUP for the duration (where the OS allows it)."""
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
+    except (AttributeError, OSError, ValueError):  # pragma: no cover - not POSIX
+        old = None
+    try:
+        yield
+    finally:
+        if old is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def write_atomic(path: str | os.PathLike, data: bytes) -> None:
