@@ -497,6 +497,9 @@ def test_arabic_is_right_to_left(arabic_docx, tmp_path):
         assert s.find(f"w:rPr/w:{tag}", NS) is not None, f"{sid} lacks w:{tag}"
     cs = {f.get(w("cs")) for f in styles.iter(w("rFonts"))}
     assert cs == {"Noto Naskh Arabic", "Noto Sans Arabic"}
+    # No letter-spacing: it would break the joins of the Arabic script (styles/docx.json).
+    assert styles.find(".//w:rPr/w:spacing", NS) is None
+    assert xml(TEMPLATE, "word/styles.xml").find(".//w:rPr/w:spacing", NS) is not None
     # LibreOffice keeps the Arabic text.
     text = pdf_text(soffice_pdf(path, tmp_path))
     assert "الهجرة" in text or "ةرجهلا" in text

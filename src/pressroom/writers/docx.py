@@ -551,10 +551,17 @@ class _Writer:
         # Fonts of the language's script, matched to each style's Latin family.
         families = {v: k for k, v in self.data["families"].items()}
         for script_attr, by_kind in scripts.items():
+            if script_attr not in ("cs", "eastAsia"):
+                continue
             for rfonts in styles_el.iter(qn("w:rFonts")):
                 kind = families.get(rfonts.get(qn("w:ascii")))
                 if kind and kind in by_kind:
                     _set(rfonts, f"w:{script_attr}", by_kind[kind])
+        if scripts.get("letter_spacing") is False:
+            # Tracking breaks the joins of cursive scripts: drop the styles' character spacing.
+            for rpr in styles_el.iter(qn("w:rPr")):
+                for sp in rpr.findall(qn("w:spacing")):
+                    rpr.remove(sp)
 
     def properties(self):
         iv, meta = self.iv, self.iv.meta
