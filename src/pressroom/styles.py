@@ -69,4 +69,6 @@ class Strings:
 
     def date(self, d: _dt.date) -> str:
         month = self["months"][d.month - 1]
-        return self["date"].format(d=d.day, month=month, Y=d.year)
+        # Optional per-language day forms, e.g. French "1er" for the first of the month.
+        day = self._own.get("days", {}).get(str(d.day), d.day)
+        return self["date"].format(d=day, month=month, Y=d.year)
