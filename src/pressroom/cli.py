@@ -56,7 +56,22 @@ def _parser() -> argparse.ArgumentParser:
                     help="folder for <stem>.pdf, <stem>.screen.pdf, <stem>.epub and <stem>.docx")
     sp.add_argument("--trim", default=None, help="trim size of the print edition (and of the EPUB's page-list)")
     sp.add_argument("--icc", default=None, help="CMYK output-intent profile of the print edition")
+    _release_commands(sub)
     return p
+
+
+def _release_commands(sub) -> None:
+    """``check`` and ``dist`` (issue 8): they read finished outputs; see checks/ and dist.py."""
+    sp = sub.add_parser("check", help="check every output of the sources: one table, a JSON report")
+    sp.add_argument("sources", nargs="+", metavar="SOURCE")
+    sp.add_argument("--build", default="build", help="folder holding the outputs (default: build)")
+    sp.add_argument("--report", help="also write the whole report here (JSON); each source's report "
+                                     "goes to BUILD/<stem>.check.json")
+    sp.add_argument("--only", help="comma-separated outputs to check: print,screen,epub,docx")
+    sp = sub.add_parser("dist", help="hand-off bundles (folders, manifests, zips) of checked outputs")
+    sp.add_argument("sources", nargs="+", metavar="SOURCE")
+    sp.add_argument("--build", default="build", help="folder holding the outputs and check reports")
+    sp.add_argument("--out", default=None, help="where the bundles go (default: BUILD/dist)")
 
 
 #: What ``pressroom all`` writes: suffix, format, PDF edition (as the Makefile's rules do).
@@ -117,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
+    if args.command in ("check", "dist"):
+        from .dist import run_command
+
+        return run_command(args)
     from . import reader, transforms
     from .styles import open_styles
 

@@ -1,0 +1,507 @@
+"""PDF checks: preflight of the print edition (PDF/X-4) and tagging of the screen edition (PDF/UA-1).
+
+Everything is read from the file with pikepdf, Ghostscript and poppler.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from .core import Outcome, check, run_tool
+
+MM = Decimal("72") / Decimal("25.4")
+MIN_BLEED_MM = 3
+#: Named trim sizes, in mm (for reports; the check itself compares boxes).
+TRIMS = {"a4": (210, 297), "a5": (148, 210), "letter": (215.9, 279.4)}
+
+
+def _open(ctx, path):
+    import pikepdf
+
+    return ctx.memo(("pdf", str(path)), lambda: pikepdf.open(path))
+
+
+def _box(page, name):
+    box = page.obj.get(name)
+    return [float(x) for x in box] if box is not None else None
+
+
+def trim_of(pdf) -> dict:
+    """The trim size of the first page, in mm, with its preset name when it is one."""
+    box = _box(pdf.pages[0], "/TrimBox") or _box(pdf.pages[0], "/MediaBox")
+    w, h = (box[2] - box[0]) / float(MM), (box[3] - box[1]) / float(MM)
+    name = next((k for k, (tw, th) in TRIMS.items() if abs(tw - w) < 0.5 and abs(th - h) < 0.5), "custom")
+    return {"name": name, "width_mm": round(w, 1), "height_mm": round(h, 1)}
+
+
+# -- print: PDF/X markers --------------------------------------------------------
+
+
+@check("print", "pdfx", "PDF/X-4 markers (XMP, Trapped, title)")
+def pdfx_markers(ctx, path):
+    pdf = _open(ctx, path)
+    problems = []
+    with pdf.open_metadata() as xmp:
+        version = xmp.get("{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion")
+        title = xmp.get("{http://purl.org/dc/elements/1.1/}title")
+        trapped = xmp.get("{http://ns.adobe.com/pdf/1.3/}Trapped")
+    if not version or not str(version).startswith("PDF/X-4"):
+        problems.append(f"XMP GTS_PDFXVersion is {version!r}, not PDF/X-4")
+    if str(pdf.pdf_version) < "1.6":
+        problems.append(f"PDF version {pdf.pdf_version} (PDF/X-4 needs 1.6)")
+    info_trapped = pdf.trailer.get("/Info", {}).get("/Trapped") if "/Info" in pdf.trailer else None
+    if str(trapped) not in ("True", "False") and str(info_trapped) not in ("/True", "/False"):
+        problems.append("Trapped is not declared True or False")
+    if not title:
+        problems.append("no dc:title in XMP")
+    if pdf.Root.get("/Encrypt") or pdf.trailer.get("/Encrypt"):
+        problems.append("encrypted")
+    details = {"GTS_PDFXVersion": str(version) if version else None, "pdf_version": str(pdf.pdf_version)}
+    if problems:
+        return Outcome(False, "; ".join(problems), details)
+    return Outcome(True, f"{version}, PDF {pdf.pdf_version}", details)
+
+
+@check("print", "output-intent", "output intent with a CMYK profile")
+def output_intent(ctx, path):
+    pdf = _open(ctx, path)
+    intents = pdf.Root.get("/OutputIntents")
+    if not intents:
+        return Outcome(False, "no OutputIntents in the catalog", {"intents": []})
+    found = []
+    ok = False
+    for oi in intents:
+        prof = oi.get("/DestOutputProfile")
+        data = prof.read_bytes() if prof is not None else b""
+        space = data[16:20].decode("latin-1").strip() if len(data) >= 20 else None
+        entry = {"S": str(oi.get("/S")), "OutputConditionIdentifier": str(oi.get("/OutputConditionIdentifier", "")),
+                 "profile_colour_space": space, "N": int(prof.get("/N", 0)) if prof is not None else None}
+        found.append(entry)
+        if entry["S"] == "/GTS_PDFX" and space == "CMYK" and entry["N"] == 4:
+            ok = True
+    if not ok:
+        return Outcome(False, "no GTS_PDFX output intent with an embedded CMYK profile", {"intents": found})
+    gts = next(f for f in found if f["S"] == "/GTS_PDFX")
+    return Outcome(True, f"GTS_PDFX, CMYK profile {gts['OutputConditionIdentifier']}".strip(), {"intents": found})
+
+
+@check("print", "boxes", "TrimBox and BleedBox on every page")
+def boxes(ctx, path):
+    pdf = _open(ctx, path)
+    problems = []
+    pages = []
+    bleed_pt = float(MIN_BLEED_MM * MM) - 0.05
+    for i, page in enumerate(pdf.pages, 1):
+        media, trim, bleed = (_box(page, n) for n in ("/MediaBox", "/TrimBox", "/BleedBox"))
+        pages.append({"page": i, "trim": trim, "bleed": bleed})
+        if trim is None or bleed is None:
+            problems.append(f"page {i}: " + " and ".join(n for n, b in (("TrimBox", trim), ("BleedBox", bleed)) if b is None)
+                            + " missing")
+            continue
+        if not _inside(trim, bleed) or (media and not _inside(bleed, media)):
+            problems.append(f"page {i}: boxes not nested (trim ⊂ bleed ⊂ media)")
+        margins = [trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3]]
+        if min(margins) < bleed_pt:
+            problems.append(f"page {i}: bleed {min(margins) / float(MM):.1f} mm, less than {MIN_BLEED_MM} mm")
+    sizes = {(round(p["trim"][2] - p["trim"][0], 1), round(p["trim"][3] - p["trim"][1], 1)) for p in pages if p["trim"]}
+    if len(sizes) > 1:
+        problems.append(f"pages of different trim sizes: {sorted(sizes)}")
+    details = {"pages": len(pdf.pages), "trim": trim_of(pdf) if pdf.pages else None}
+    if problems:
+        return Outcome(False, "; ".join(problems[:3]) + (" …" if len(problems) > 3 else ""),
+                       {**details, "problems": problems})
+    t = details["trim"]
+    return Outcome(True, f"{len(pdf.pages)} pages, trim {t['name']} {t['width_mm']}×{t['height_mm']} mm, "
+                         f"bleed ≥ {MIN_BLEED_MM} mm", details)
+
+
+def _inside(a, b, eps=0.01):
+    return a[0] >= b[0] - eps and a[1] >= b[1] - eps and a[2] <= b[2] + eps and a[3] <= b[3] + eps
+
+
+# -- walking the page tree -------------------------------------------------------
+
+
+def _streams(pdf):
+    """Yield (where, stream-or-page, resources) for every content stream: pages, forms, patterns, appearances."""
+    import pikepdf
+
+    seen = set()
+
+    def resources_of(obj, inherited):
+        res = obj.get("/Resources")
+        return res if res is not None else inherited
+
+    def forms(res, where):
+        if res is None:
+            return
+        for key in ("/XObject", "/Pattern"):
+            d = res.get(key)
+            if d is None:
+                continue
+            for name, x in d.items():
+                if not isinstance(x, pikepdf.Stream) or x.objgen in seen and x.objgen != (0, 0):
+                    continue
+                seen.add(x.objgen)
+                if x.get("/Subtype") == "/Form" or x.get("/PatternType") == 1:
+                    sub = resources_of(x, res)
+                    yield f"{where} {key[1:]} {name}", x, sub
+                    yield from forms(sub, f"{where} {key[1:]} {name}")
+
+    for i, page in enumerate(pdf.pages, 1):
+        res = page.obj.get("/Resources")
+        yield f"page {i}", page, res
+        yield from forms(res, f"page {i}")
+        for annot in page.obj.get("/Annots", []):
+            ap = annot.get("/AP")
+            if ap is None:
+                continue
+            for key in ("/N", "/R", "/D"):
+                app = ap.get(key)
+                if app is None:
+                    continue
+                states = [app] if isinstance(app, pikepdf.Stream) else list(app.values())
+                for st in states:
+                    if isinstance(st, pikepdf.Stream) and st.objgen not in seen:
+                        seen.add(st.objgen)
+                        sub = resources_of(st, None)
+                        yield f"page {i} annotation {annot.get('/Subtype')}", st, sub
+                        yield from forms(sub, f"page {i} annotation")
+
+
+def _colour_space_family(cs, res, depth=0) -> str:
+    """The family of a colour space (DeviceRGB, DeviceCMYK, ICCBased-3, …), resolving names and bases."""
+    import pikepdf
+
+    if depth > 8 or cs is None:
+        return "unknown"
+    if isinstance(cs, pikepdf.Name):
+        name = str(cs)
+        if name in ("/DeviceRGB", "/RGB"):
+            return "DeviceRGB"
+        if name in ("/DeviceCMYK", "/CMYK"):
+            return "DeviceCMYK"
+        if name in ("/DeviceGray", "/G"):
+            return "DeviceGray"
+        if name == "/Pattern":
+            return "Pattern"
+        named = res.get("/ColorSpace", {}).get(name) if res is not None else None
+        return _colour_space_family(named, res, depth + 1) if named is not None else f"unresolved {name}"
+    if isinstance(cs, pikepdf.Array) and len(cs):
+        family = str(cs[0])
+        if family == "/ICCBased":
+            return f"ICCBased-{int(cs[1].get('/N', 0))}"
+        if family in ("/Indexed", "/I"):
+            return _colour_space_family(cs[1], res, depth + 1)
+        if family in ("/Separation", "/DeviceN"):
+            alt = _colour_space_family(cs[2], res, depth + 1)
+            return "DeviceRGB" if alt == "DeviceRGB" else family[1:]
+        if family == "/Pattern" and len(cs) > 1:
+            return _colour_space_family(cs[1], res, depth + 1)
+        return family[1:]
+    return "unknown"
+
+
+RGB_OPS = {"rg", "RG"}
+
+
+def rgb_uses(pdf) -> list[str]:
+    """Every place DeviceRGB is used: content operators, images, shadings, groups, annotation colours."""
+    import pikepdf
+
+    found = []
+    for where, obj, res in _streams(pdf):
+        group = (obj.obj if isinstance(obj, pikepdf.Page) else obj).get("/Group")
+        if group is not None and _colour_space_family(group.get("/CS"), res) == "DeviceRGB":
+            found.append(f"{where}: transparency group in DeviceRGB")
+        try:
+            instructions = pikepdf.parse_content_stream(obj)
+        except pikepdf.PdfError as e:
+            found.append(f"{where}: unreadable content ({e})")
+            continue
+        ops = {}
+        for operands, op in instructions:
+            op = str(op)
+            if op in RGB_OPS:
+                ops[op] = ops.get(op, 0) + 1
+            elif op in ("cs", "CS") and _colour_space_family(operands[0], res) == "DeviceRGB":
+                ops[op] = ops.get(op, 0) + 1
+            elif op == "INLINE IMAGE":
+                cs = operands[0].obj.get("/CS", operands[0].obj.get("/ColorSpace"))
+                if _colour_space_family(cs, res) == "DeviceRGB":
+                    ops["inline image"] = ops.get("inline image", 0) + 1
+        if ops:
+            found.append(f"{where}: DeviceRGB colour ({', '.join(f'{k}×{v}' for k, v in sorted(ops.items()))})")
+        if res is None:
+            continue
+        for name, x in (res.get("/XObject") or {}).items():
+            if x.get("/Subtype") == "/Image" and _colour_space_family(x.get("/ColorSpace"), res) == "DeviceRGB":
+                found.append(f"{where}: image {name} in DeviceRGB")
+        for name, sh in (res.get("/Shading") or {}).items():
+            if _colour_space_family(sh.get("/ColorSpace"), res) == "DeviceRGB":
+                found.append(f"{where}: shading {name} in DeviceRGB")
+        for name, pat in (res.get("/Pattern") or {}).items():
+            sh = pat.get("/Shading")
+            if sh is not None and _colour_space_family(sh.get("/ColorSpace"), res) == "DeviceRGB":
+                found.append(f"{where}: shading pattern {name} in DeviceRGB")
+        for name, gs in (res.get("/ExtGState") or {}).items():
+            smask = gs.get("/SMask")
+            if isinstance(smask, pikepdf.Dictionary) and "/G" in smask:
+                g = smask.G.get("/Group")
+                if g is not None and _colour_space_family(g.get("/CS"), res) == "DeviceRGB":
+                    found.append(f"{where}: soft mask {name} in DeviceRGB")
+    for i, page in enumerate(pdf.pages, 1):
+        for annot in page.obj.get("/Annots", []):
+            for key in ("/C", "/IC"):
+                c = annot.get(key)
+                if c is not None and len(c) == 3:
+                    found.append(f"page {i}: {annot.get('/Subtype')} annotation colour {key} is RGB")
+            mk = annot.get("/MK")
+            if mk is not None:
+                for key in ("/BG", "/BC"):
+                    c = mk.get(key)
+                    if c is not None and len(c) == 3:
+                        found.append(f"page {i}: widget {key} is RGB")
+    return found
+
+
+@check("print", "colour", "no DeviceRGB (content, XObjects, annotations)")
+def no_rgb(ctx, path):
+    found = rgb_uses(_open(ctx, path))
+    if found:
+        return Outcome(False, found[0] + (f" (+{len(found) - 1} more)" if len(found) > 1 else ""), {"rgb": found})
+    return Outcome(True, "CMYK and grey only", {"rgb": []})
+
+
+def font_problems(pdf) -> tuple[list[str], list[str]]:
+    """(names of the fonts used, problems): every font must carry its font program."""
+    fonts, problems = {}, []
+    for where, obj, res in _streams(pdf):
+        if res is None:
+            continue
+        for name, font in (res.get("/Font") or {}).items():
+            key = font.objgen if font.objgen != (0, 0) else (where, name)
+            if key in fonts:
+                continue
+            base = str(font.get("/BaseFont", name))[1:]
+            fonts[key] = base
+            subtype = str(font.get("/Subtype"))
+            if subtype == "/Type3":
+                continue
+            target = font.DescendantFonts[0] if subtype == "/Type0" else font
+            desc = target.get("/FontDescriptor")
+            if desc is None or not any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                problems.append(f"{base} ({subtype[1:]}) is not embedded ({where})")
+    return sorted(set(fonts.values())), problems
+
+
+@check("print", "fonts", "fonts embedded")
+def fonts_embedded(ctx, path):
+    names, problems = font_problems(_open(ctx, path))
+    if problems:
+        return Outcome(False, problems[0] + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""),
+                       {"fonts": names, "problems": problems})
+    if not names:
+        return Outcome(False, "no fonts at all (text drawn as outlines or missing)", {"fonts": []})
+    return Outcome(True, f"{len(names)} fonts, all embedded", {"fonts": names})
+
+
+# -- print: ink ------------------------------------------------------------------
+
+
+def _inkcov(path: Path, text_only: bool) -> list[list[float]]:
+    args = ["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dUseTrimBox", "-sDEVICE=inkcov", "-o", "-"]
+    if text_only:
+        args[5:5] = ["-dFILTERIMAGE", "-dFILTERVECTOR"]
+    proc = run_tool(args + [str(path)], timeout=300)
+    if proc.returncode != 0:
+        raise RuntimeError(f"ghostscript failed: {proc.stderr.decode(errors='replace').strip()[:200]}")
+    rows = []
+    for line in proc.stdout.decode().splitlines():
+        nums = re.findall(r"\d+\.\d+", line)
+        if len(nums) >= 4 and "CMYK" in line:
+            rows.append([float(x) for x in nums[:4]])
+    return rows
+
+
+def _composite_pixels(path: Path, tmp: Path, dpi: int = 100) -> list[int]:
+    """Per page, the pixels of text printed with all of C, M and Y (rich or RGB black, not K)."""
+    from PIL import Image, ImageChops
+
+    out = tmp / "ink-%03d.tif"
+    proc = run_tool(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dUseTrimBox", "-dFILTERIMAGE",
+                     "-dFILTERVECTOR", "-sDEVICE=tiff32nc", f"-r{dpi}", f"-sOutputFile={out}", str(path)],
+                    timeout=300)
+    if proc.returncode != 0:
+        raise RuntimeError(f"ghostscript failed: {proc.stderr.decode(errors='replace').strip()[:200]}")
+    counts = []
+    for page in sorted(tmp.glob("ink-*.tif")):
+        with Image.open(page) as im:
+            c, mg, y, _k = im.convert("CMYK").split()
+        # 13/255 ≈ 5 %: below that, anti-aliasing and profile noise.
+        masks = [ch.point(lambda v: 255 if v > 13 else 0) for ch in (c, mg, y)]
+        both = ImageChops.multiply(ImageChops.multiply(masks[0], masks[1]), masks[2])
+        counts.append(sum(both.histogram()[255:]))
+    return counts
+
+
+@check("print", "ink", "text ink: neutral text on K only (Ghostscript)")
+def text_ink(ctx, path):
+    coverage = _inkcov(path, text_only=True)
+    rich = _composite_pixels(path, ctx.scratch("ink"))
+    pages = []
+    for i, cov in enumerate(coverage, 1):
+        pages.append({"page": i, "text_inkcov": dict(zip("CMYK", cov)), "composite_pixels": rich[i - 1] if i <= len(rich) else None})
+    text_pages = [p for p in pages if sum(p["text_inkcov"].values()) > 0]
+    bad = [p for p in text_pages if p["composite_pixels"]]
+    no_k = [p for p in text_pages if p["text_inkcov"]["K"] == 0]
+    details = {"pages": pages, "text_pages": [p["page"] for p in text_pages]}
+    if not text_pages:
+        return Outcome(False, "no text found on any page", details)
+    if bad:
+        return Outcome(False, "text in composite (C+M+Y) ink on page " + ", ".join(str(p["page"]) for p in bad),
+                       details)
+    if no_k:
+        return Outcome(False, "text pages without any K: " + ", ".join(str(p["page"]) for p in no_k), details)
+    return Outcome(True, f"{len(text_pages)} text pages, neutral text on K only", details)
+
+
+# -- screen: tagging -------------------------------------------------------------
+
+
+def _struct_elements(root):
+    """Yield every structure element dictionary under the StructTreeRoot."""
+    import pikepdf
+
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if isinstance(node, pikepdf.Array):
+            stack.extend(reversed(list(node)))
+            continue
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        if node.objgen != (0, 0):
+            if node.objgen in seen:
+                continue
+            seen.add(node.objgen)
+        if "/S" in node:
+            yield node
+        kids = node.get("/K")
+        if kids is not None:
+            stack.append(kids)
+
+
+def _outline_titles(pdf) -> list[tuple[int, str]]:
+    out = []
+    with pdf.open_outline() as outline:
+        def walk(items, depth):
+            for item in items:
+                out.append((depth, item.title))
+                walk(item.children, depth + 1)
+        walk(outline.root, 0)
+    return out
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+@check("screen", "tags", "tagged PDF (StructTreeRoot, MarkInfo, PDF/UA id)")
+def tagged(ctx, path):
+    pdf = _open(ctx, path)
+    problems = []
+    root = pdf.Root.get("/StructTreeRoot")
+    elements = list(_struct_elements(root)) if root is not None else []
+    if root is None:
+        problems.append("no StructTreeRoot")
+    elif not elements:
+        problems.append("empty structure tree")
+    mark = pdf.Root.get("/MarkInfo")
+    if mark is None or not bool(mark.get("/Marked", False)):
+        problems.append("MarkInfo /Marked is not true")
+    with pdf.open_metadata() as xmp:
+        part = xmp.get("{http://www.aiim.org/pdfua/ns/id/}part")
+    if str(part) != "1":
+        problems.append(f"XMP pdfuaid:part is {part!r}, not 1")
+    roles = {}
+    for el in elements:
+        roles[str(el.S)[1:]] = roles.get(str(el.S)[1:], 0) + 1
+    if elements and not any(r.startswith("H") for r in roles):
+        problems.append("no heading elements")
+    details = {"elements": dict(sorted(roles.items()))}
+    if problems:
+        return Outcome(False, "; ".join(problems), details)
+    return Outcome(True, f"{len(elements)} structure elements, Marked, PDF/UA-1", details)
+
+
+@check("screen", "lang-title", "/Lang and DisplayDocTitle")
+def lang_title(ctx, path):
+    pdf = _open(ctx, path)
+    problems = []
+    lang = str(pdf.Root.get("/Lang", ""))
+    expected = ctx.interview.meta.lang
+    if not lang:
+        problems.append("no /Lang in the catalog")
+    elif lang.split("-")[0].lower() != expected.split("-")[0].lower():
+        problems.append(f"/Lang is {lang!r}, the source says {expected!r}")
+    prefs = pdf.Root.get("/ViewerPreferences")
+    if prefs is None or not bool(prefs.get("/DisplayDocTitle", False)):
+        problems.append("ViewerPreferences /DisplayDocTitle is not true")
+    with pdf.open_metadata() as xmp:
+        title = xmp.get("{http://purl.org/dc/elements/1.1/}title")
+    if _norm(title or "") != _norm(ctx.interview.meta.title):
+        problems.append(f"dc:title is {title!r}, not the source's title")
+    details = {"lang": lang, "title": str(title) if title else None}
+    if problems:
+        return Outcome(False, "; ".join(problems), details)
+    return Outcome(True, f"/Lang {lang}, title shown", details)
+
+
+@check("screen", "figures", "/Alt on every Figure")
+def figures(ctx, path):
+    pdf = _open(ctx, path)
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        return Outcome(False, "no StructTreeRoot", {})
+    rolemap = {str(k): str(v) for k, v in (root.get("/RoleMap") or {}).items()}
+    figs = [el for el in _struct_elements(root) if rolemap.get(str(el.S), str(el.S)) == "/Figure"]
+    missing = [i for i, el in enumerate(figs, 1) if not str(el.get("/Alt", "")).strip()]
+    alts = [str(el.get("/Alt", "")) for el in figs]
+    image = ctx.interview.image
+    details = {"figures": len(figs), "alt": alts}
+    if missing:
+        return Outcome(False, f"{len(missing)} of {len(figs)} Figure elements have no /Alt", details)
+    if image and image.path:
+        if not figs:
+            return Outcome(False, "the lead photo is not tagged as a Figure", details)
+        if not any(_norm(image.alt) in _norm(a) for a in alts):
+            return Outcome(False, "no Figure carries the photo's alt text from the source", details)
+    if not figs:
+        return Outcome(True, "no figures (the source has no photo file)", details)
+    return Outcome(True, f"{len(figs)} figures, all with /Alt", details)
+
+
+@check("screen", "outline", "outline: title and every question")
+def outline(ctx, path):
+    from .text import _inline_text
+
+    titles = _outline_titles(_open(ctx, path))
+    names = [_norm(t) for _d, t in titles]
+    expected = [ctx.interview.meta.title] + [_inline_text(ex.question) for ex in ctx.interview.exchanges]
+    missing = [e for e in expected if _norm(e.replace("\x00", "")) not in names]
+    details = {"entries": [t for _d, t in titles]}
+    if not titles:
+        return Outcome(False, "no outline (bookmarks)", details)
+    if missing:
+        return Outcome(False, f"{len(missing)} headings not in the outline, first: “{missing[0][:60]}”", details)
+    return Outcome(True, f"{len(titles)} bookmarks", details)
+
+
+def page_count(path: Path) -> int:
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        return len(pdf.pages)

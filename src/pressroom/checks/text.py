@@ -1,0 +1,229 @@
+"""Text fidelity: the model's words, in order, in the text a real reader extracts.
+
+Extraction: pdftotext (poppler) for the PDFs, the DOCX's own XML (python-docx's
+package reader plus lxml) and lxml on the EPUB's spine XHTML.
+
+The expected text is cut into *passages* (the title, the standfirst, the body
+from the introduction to the last answer, each footnote, the names, the caption
+and credit). Each passage must appear word for word and in order; other text
+(running heads, page numbers, footnotes floated to a page foot) may come in
+between, since it is not a loss.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from .. import model as m
+from .core import Outcome, check, run_tool
+
+NOTE = "\x00"  # stands for a note call in the expected text
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, case-folded (small caps and capitals are styling, not loss)."""
+    text = unicodedata.normalize("NFC", text)
+    # Hyphenation added by a layout engine (U+2010 at a line end, soft hyphens) is not text...
+    text = re.sub("\u2010[ \t]*\n\\s*", "", text)
+    text = text.replace("\u00ad", "")
+    # ...but a hyphen of the text that ends a line belongs to its word: "wide-" + "ranging".
+    text = re.sub(r"(?<=\w)([-\u2011])[ \t]*\n\s*(?=\w)", r"\1", text)
+    for space in "\u202f\u00a0\u2009\u2007":
+        text = text.replace(space, " ")
+    return text.casefold().split()
+
+
+# -- what the model says --------------------------------------------------------
+
+
+def _inline_text(nodes) -> str:
+    parts: list[str] = []
+
+    def walk(n):
+        if isinstance(n, (tuple, list)):
+            for x in n:
+                walk(x)
+        elif isinstance(n, (m.Text, m.Code)):
+            parts.append(n.text)
+        elif isinstance(n, m.LineBreak):
+            parts.append("\n")
+        elif isinstance(n, m.NoteRef):
+            parts.append(NOTE)
+        elif isinstance(n, (m.Emphasis, m.Strong, m.Link)):
+            walk(n.children)
+        elif isinstance(n, m.Paragraph):
+            walk(n.children)
+            parts.append("\n")
+        elif isinstance(n, (m.BlockQuote, m.ListItem)):
+            walk(n.children)
+            parts.append("\n")
+        elif isinstance(n, m.List):
+            walk(n.items)
+
+    walk(nodes)
+    return "".join(parts)
+
+
+def passages(interview: m.Interview) -> list[tuple[str, str]]:
+    """(name, text) of every passage of the model that every format shows."""
+    meta = interview.meta
+    out = [("title", meta.title)]
+    if meta.subtitle:
+        out.append(("standfirst", meta.subtitle))
+    body = [_inline_text(interview.intro)]
+    for ex in interview.exchanges:
+        body.append(_inline_text(ex.question) + "\n")
+        body.append(_inline_text(ex.answer))
+    out.append(("body", "".join(body)))
+    for note in interview.notes:
+        out.append((f"footnote {note.number}", _inline_text(note.children)))
+    for role, person in (("interviewer", interview.interviewer), ("interviewee", interview.interviewee)):
+        if person:
+            out.append((role, person.name))
+            if person.bio:
+                out.append((f"{role} bio", person.bio))
+    if interview.image:
+        for key in ("caption", "credit"):
+            value = getattr(interview.image, key)
+            if value:
+                out.append((f"image {key}", value))
+    return [(name, text) for name, text in out if text.strip()]
+
+
+def _matches(expected: str, actual: str) -> bool:
+    if NOTE not in expected:
+        return expected == actual
+    if expected.replace(NOTE, "") == actual:
+        return True
+    # A note call printed against the word: "word1." for "word" + call + "."
+    pattern = re.escape(expected).replace(re.escape(NOTE), r"(?:[\[(]?\d{1,3}[\])]?)?")
+    return re.fullmatch(pattern, actual) is not None
+
+
+def first_miss(expected: list[str], actual: list[str]) -> int | None:
+    """None if ``expected`` is a subsequence of ``actual``; else the index of the first word not found."""
+    j = 0
+    for i, w in enumerate(expected):
+        while j < len(actual) and not _matches(w, actual[j]):
+            j += 1
+        if j == len(actual):
+            return i
+        j += 1
+    return None
+
+
+def fidelity(interview: m.Interview, text: str) -> Outcome:
+    actual = words(text)
+    missing = []
+    counted = 0
+    for name, passage in passages(interview):
+        expected = [w for w in words(passage) if w != NOTE]
+        counted += len(expected)
+        miss = first_miss(expected, actual)
+        if miss is not None:
+            context = " ".join(expected[max(0, miss - 4): miss + 5]).replace(NOTE, "")
+            missing.append({"passage": name, "word": miss, "near": context})
+    if missing:
+        first = missing[0]
+        return Outcome(False, f"{first['passage']}: word {first['word']} missing or out of order near "
+                              f"“{first['near']}”", {"words": counted, "missing": missing})
+    return Outcome(True, f"{counted} words in order", {"words": counted, "missing": []})
+
+
+# -- what the outputs say -------------------------------------------------------
+
+
+def pdf_text(path: Path) -> str:
+    # -raw: content-stream order, line ends kept, so a real hyphen at a line end survives
+    # (the default mode joins "wide-" + "ranging" into "wideranging").
+    proc = run_tool(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], timeout=120)
+    if proc.returncode != 0:
+        raise RuntimeError(f"pdftotext failed: {proc.stderr.decode(errors='replace').strip()[:200]}")
+    return proc.stdout.decode("utf-8")
+
+
+def _paragraph_text(p) -> str:
+    parts = []
+    for el in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen"):
+        if el.tag == f"{W}t":
+            parts.append(el.text or "")
+        elif el.tag == f"{W}noBreakHyphen":
+            parts.append("-")
+        else:
+            parts.append(" ")
+    return "".join(parts)
+
+
+def docx_text(path: Path) -> str:
+    """Every paragraph of the body (tables and frames included), then the footnotes."""
+    from lxml import etree
+
+    import docx
+
+    body = docx.Document(str(path)).element.body
+    parts = []
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        for p in body.iter(f"{W}p"):
+            # A text box's fallback (VML) copy repeats its text: read the primary choice only.
+            if any(a.tag.endswith("}Fallback") for a in p.iterancestors()):
+                continue
+            parts.append(_paragraph_text(p))
+        if "word/footnotes.xml" in names:
+            notes = etree.fromstring(z.read("word/footnotes.xml"))
+            for fn in notes.findall(f"{W}footnote"):
+                if fn.get(f"{W}type") in ("separator", "continuationSeparator", "continuationNotice"):
+                    continue
+                parts.extend(_paragraph_text(p) for p in fn.iter(f"{W}p"))
+    return "\n".join(parts)
+
+
+def epub_spine(path: Path) -> list[tuple[str, bytes]]:
+    """(name, XHTML bytes) of the spine documents, in reading order."""
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as z:
+        container = etree.fromstring(z.read("META-INF/container.xml"))
+        opf_path = container.find(".//{*}rootfile").get("full-path")
+        opf = etree.fromstring(z.read(opf_path))
+        base = opf_path.rpartition("/")[0]
+        manifest = {i.get("id"): i.get("href") for i in opf.iter("{*}item")}
+        out = []
+        for ref in opf.iter("{*}itemref"):
+            href = manifest[ref.get("idref")]
+            name = f"{base}/{href}" if base else href
+            out.append((name, z.read(name)))
+        return out
+
+
+def epub_text(path: Path) -> str:
+    from lxml import etree
+
+    out = []
+    for _name, data in epub_spine(path):
+        doc = etree.fromstring(data)
+        body = doc.find("{*}body")
+        if body is not None:
+            out.append(" ".join(body.itertext()))
+    return "\n".join(out)
+
+
+EXTRACT = {"print": pdf_text, "screen": pdf_text, "epub": epub_text, "docx": docx_text}
+
+
+def _fidelity_check(kind):
+    def fn(ctx, path):
+        text = ctx.memo(("text", kind), lambda: EXTRACT[kind](path))
+        return fidelity(ctx.interview, text)
+
+    fn.__name__ = f"text_{kind}"
+    return fn
+
+
+_TOOL = {"print": "pdftotext", "screen": "pdftotext", "epub": "lxml", "docx": "python-docx/lxml"}
+for _kind in ("print", "screen", "epub", "docx"):
+    check(_kind, "text", f"text fidelity ({_TOOL[_kind]})")(_fidelity_check(_kind))
