@@ -238,39 +238,51 @@ def prepare_scale(work: Path, factor: int, text: str, with_all: bool, target: st
 
 PHASE_CHILD = r"""
 import sys, time, json
+import importlib._bootstrap as _bootstrap
+# Every import, wherever it happens (writers import their libraries lazily), is
+# timed by wrapping importlib's _find_and_load (outermost calls only), so its
+# time is counted as import and not in the phase during which it happened.
+_find_and_load = _bootstrap._find_and_load
+imported = [0.0]
+depth = [0]
+def _timed_find_and_load(name, import_):
+    depth[0] += 1
+    s = time.perf_counter()
+    try:
+        return _find_and_load(name, import_)
+    finally:
+        depth[0] -= 1
+        if depth[0] == 0:
+            imported[0] += time.perf_counter() - s
+_bootstrap._find_and_load = _timed_find_and_load
+
 t0 = time.perf_counter()
 fmt, src, out = sys.argv[1], sys.argv[2], sys.argv[3]
+import importlib
 import pressroom.cli
 from pressroom import reader, transforms
 from pressroom.styles import open_styles
 from pressroom.package import write_atomic
-import importlib
 mod = {"print": "pressroom.writers.pdf", "screen": "pressroom.writers.pdf",
        "epub": "pressroom.writers.epub", "docx": "pressroom.writers.docx"}[fmt]
 writer = importlib.import_module(mod)
-# The libraries the writers import lazily, so their import is counted here.
-libs = {"print": ["weasyprint", "weasyprint.text.fonts"], "screen": ["weasyprint", "weasyprint.text.fonts"],
-        "epub": ["ebooklib", "ebooklib.epub"], "docx": ["docx"]}[fmt]
-for name in libs:
-    try:
-        importlib.import_module(name)
-    except ImportError:
-        pass
 t1 = time.perf_counter()
+i1 = imported[0]
 interview = transforms.apply(reader.read(src))
 styles = open_styles()
 t2 = time.perf_counter()
+i2 = imported[0]
 
 # Serialisation inside the writer is timed apart from building and layout.
 serialise = [0.0]
 def timed(owner, attr):
     orig = getattr(owner, attr)
     def wrapper(*a, **k):
-        s = time.perf_counter()
+        s, i = time.perf_counter(), imported[0]
         try:
             return orig(*a, **k)
         finally:
-            serialise[0] += time.perf_counter() - s
+            serialise[0] += (time.perf_counter() - s) - (imported[0] - i)
     setattr(owner, attr, wrapper)
 if fmt in ("print", "screen"):
     import weasyprint.document
@@ -283,6 +295,8 @@ else:
     timed(docx.document.Document, "save")
 import pressroom.package
 timed(pressroom.package, "normalise_zip")
+t2b = time.perf_counter()
+i2b = imported[0]
 
 profile = None
 if len(sys.argv) > 4:
@@ -294,14 +308,20 @@ data = writer.write(interview, styles, **opts)
 if profile:
     profile.disable()
 t3 = time.perf_counter()
+i3 = imported[0]
 write_atomic(out, data)
 t4 = time.perf_counter()
-print(json.dumps({"import": t1 - t0, "parse": t2 - t1, "layout": (t3 - t2) - serialise[0],
-                  "write": serialise[0] + (t4 - t3)}))
+i4 = imported[0]
+print(json.dumps({
+    "import": (t1 - t0) + (i2 - i1) + (i2b - i2) + (i3 - i2b) + (i4 - i3),
+    "parse": (t2 - t1) - (i2 - i1),
+    "layout": (t3 - t2b) - (i3 - i2b) - serialise[0],
+    "write": serialise[0] + (t4 - t3) - (i4 - i3),
+}))
 if profile:
     import pstats, io
     s = io.StringIO()
-    pstats.Stats(profile, stream=s).sort_stats("cumulative").print_stats(25)
+    pstats.Stats(profile, stream=s).sort_stats("cumulative").print_stats(30)
     sys.stderr.write(s.getvalue())
 """
 
