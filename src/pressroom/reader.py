@@ -244,10 +244,9 @@ class _Reader:
             tokens = _MD.parse(self.text, env)
         except RecursionError:
             raise self.error(1, "the Markdown is nested too deeply", f"keep quotes and lists within {MAX_NESTING} levels") from None
-        for t in tokens:
-            if t.level >= _MD_MAX_NESTING - 1:
-                raise self.error(t.map[0] + 1 if t.map else 1, "quotes or lists are nested too deeply",
-                                 f"keep them within {MAX_NESTING} levels")
+        # markdown-it drops what lies deeper than maxNesting; the body walk below
+        # refuses such nesting where it starts, and this is the safety net.
+        truncated = next((t for t in tokens if t.level >= _MD_MAX_NESTING - 1), None)
         if not tokens or tokens[0].type != "front_matter":
             if self.lines[0].rstrip() == "---":
                 raise self.error(1, "front matter is not closed",
@@ -267,6 +266,9 @@ class _Reader:
         self.footnote_env = env.get("footnotes", {})
         self.note_numbers: dict[str, int] = {}
         intro, exchanges, notes = self.body(tokens[1:])
+        if truncated is not None:  # pragma: no cover - the body walk refuses first
+            raise self.error(truncated.map[0] + 1 if truncated.map else 1, "quotes or lists are nested too deeply",
+                             f"keep them within {MAX_NESTING} levels")
         return m.Interview(
             meta=meta,
             interviewer=people.get("interviewer"),
