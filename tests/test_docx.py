@@ -565,21 +565,33 @@ def test_openxml_audit_strict_finds_no_errors(any_docx):
     assert rc == 0
 
 
-def test_openxml_audit_catches_wrong_child_order(outputs, tmp_path):
-    """The gate can fail: swap two w:rPr children out of schema order and audit again."""
-    src = outputs["docx"]
+MUTATIONS = {
+    # Each breaks the package the way Word's "unreadable content" repairs do.
+    "child order": ("word/document.xml", lambda s: s.replace(
+        '<w:rPr><w:rStyle w:val="Emphasis"/></w:rPr>', '<w:rPr><w:i/><w:rStyle w:val="Emphasis"/></w:rPr>', 1)),
+    "unknown element": ("word/document.xml", lambda s: s.replace(
+        '<w:pStyle w:val="Title"/>', '<w:pStyle w:val="Title"/><w:bogus/>', 1)),
+    "dangling footnote": ("word/document.xml", lambda s: s.replace(
+        '<w:footnoteReference w:id="1"/>', '<w:footnoteReference w:id="7"/>', 1)),
+    "missing separator": ("word/footnotes.xml", lambda s: re.sub(
+        r'<w:footnote w:type="separator".*?</w:footnote>', "", s, count=1)),
+    "undefined style": ("word/document.xml", lambda s: s.replace(
+        '<w:pStyle w:val="Title"/>', '<w:pStyle w:val="NoSuchStyle"/>', 1)),
+}
+
+
+@pytest.mark.parametrize("mutation", list(MUTATIONS))
+def test_openxml_audit_can_fail(fixture_docx, tmp_path, mutation):
+    """The gate is not vacuous: a broken copy of a passing file fails it."""
+    part, change = MUTATIONS[mutation]
     bad = tmp_path / "bad.docx"
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
+    with zipfile.ZipFile(fixture_docx) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
-            if info.filename == "word/document.xml":
-                root = etree.fromstring(data)
-                p = root.find(".//w:body/w:p", NS)
-                ppr = p.find("w:pPr", NS)
-                jc = etree.SubElement(ppr, w("jc"))
-                jc.set(w("val"), "center")
-                ppr.insert(0, jc)  # w:jc before w:pStyle: out of order
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            if info.filename == part:
+                changed = change(data.decode("utf-8")).encode("utf-8")
+                assert changed != data, "mutation did not apply"
+                data = changed
             zout.writestr(info, data)
     errors, rc = audit(bad)
     assert errors and rc != 0
@@ -595,6 +607,81 @@ def test_two_builds_are_byte_identical(tmp_path):
     run_cli("docx", ROOT / "source" / "the-future-of-migration.md", "-o", seed_a)
     run_cli("docx", ROOT / "source" / "the-future-of-migration.md", "-o", seed_b)
     assert seed_a.read_bytes() == seed_b.read_bytes()
+
+
+def _dirty_template(src: Path, dst: Path) -> None:
+    """The template as Word may save it: rsids, a thumbnail, customXml,
+    stylesWithEffects, webSettings and the path of an attached template."""
+    rels_ns = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
+    rt = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    extra = {
+        "customXml/item1.xml": b"<b:Sources xmlns:b='urn:x'/>",
+        "docProps/thumbnail.jpeg": b"\xff\xd8\xff\xd9",
+        "word/webSettings.xml": f'<w:webSettings xmlns:w="{W}"/>'.encode(),
+    }
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename).decode("utf-8")
+            if info.filename == "word/styles.xml":
+                extra["word/stylesWithEffects.xml"] = data.encode()
+                data = data.replace('<w:uiPriority w:val="2"/><w:qFormat/>',
+                                    '<w:uiPriority w:val="2"/><w:qFormat/><w:rsid w:val="00A1B2C3"/>', 1)
+                assert 'w:rsid w:val' in data
+            elif info.filename == "word/settings.xml":
+                data = data.replace("<w:mirrorMargins/>", '<w:mirrorMargins/><w:attachedTemplate r:id="rIdTpl"/>')
+                data = data.replace("</w:compat>", '</w:compat><w:rsids><w:rsidRoot w:val="00A1B2C3"/>'
+                                    '<w:rsid w:val="00A1B2C3"/></w:rsids>')
+                extra["word/_rels/settings.xml.rels"] = (
+                    f'<Relationships {rels_ns}><Relationship Id="rIdTpl" Type="{rt}/attachedTemplate" '
+                    'Target="file:///C:/Users/editor/Normal.dotm" TargetMode="External"/></Relationships>').encode()
+            elif info.filename == "word/header1.xml":
+                data = data.replace("<w:p>", '<w:p w:rsidR="00A1B2C3" w:rsidRDefault="00A1B2C3">')
+            elif info.filename == "word/_rels/document.xml.rels":
+                data = data.replace("</Relationships>",
+                                    f'<Relationship Id="rIdX1" Type="{rt}/customXml" Target="../customXml/item1.xml"/>'
+                                    '<Relationship Id="rIdX2" Type="http://schemas.microsoft.com/office/2007/'
+                                    'relationships/stylesWithEffects" Target="stylesWithEffects.xml"/>'
+                                    f'<Relationship Id="rIdX3" Type="{rt}/webSettings" Target="webSettings.xml"/>'
+                                    "</Relationships>")
+            elif info.filename == "_rels/.rels":
+                data = data.replace("</Relationships>",
+                                    '<Relationship Id="rIdT" Type="http://schemas.openxmlformats.org/package/2006/'
+                                    'relationships/metadata/thumbnail" Target="docProps/thumbnail.jpeg"/>'
+                                    "</Relationships>")
+            elif info.filename == "[Content_Types].xml":
+                data = data.replace("</Types>",
+                                    '<Default Extension="jpeg" ContentType="image/jpeg"/>'
+                                    '<Override PartName="/word/webSettings.xml" ContentType="application/'
+                                    'vnd.openxmlformats-officedocument.wordprocessingml.webSettings+xml"/>'
+                                    '<Override PartName="/word/stylesWithEffects.xml" ContentType="application/'
+                                    'vnd.ms-word.stylesWithEffects+xml"/></Types>')
+                data = data.replace('<Default Extension="jpeg" ContentType="image/jpeg"/>', "", 1)
+            zout.writestr(info.filename, data.encode("utf-8"))
+        for name, data in extra.items():
+            zout.writestr(name, data)
+
+
+def test_a_template_saved_by_word_gives_a_clean_output(tmp_path):
+    """Editors restyle by saving the template in Word; its boilerplate must not reach the outputs."""
+    styles = tmp_path / "styles"
+    shutil.copytree(ROOT / "styles", styles, ignore=shutil.ignore_patterns("fonts", "icc"))
+    _dirty_template(TEMPLATE, styles / "reference.docx")
+    with zipfile.ZipFile(styles / "reference.docx") as z:
+        dirty = z.namelist()
+        assert b"w:rsid" in z.read("word/header1.xml") and b"rsids" in z.read("word/settings.xml")
+    assert "docProps/thumbnail.jpeg" in dirty and "word/stylesWithEffects.xml" in dirty
+    out = tmp_path / "out.docx"
+    run_cli("docx", ROOT / "source" / "the-future-of-migration.md", "-o", out, "--styles", styles)
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        for bad in ("stylesWithEffects", "thumbnail", "customXml", "webSettings"):
+            assert not any(bad in n for n in names), f"{bad} reached the output"
+        for n in names:
+            data = z.read(n)
+            assert b"w:rsid" not in data, n
+            assert b"attachedTemplate" not in data and b"Normal.dotm" not in data, n
+    errors, rc = audit(out)
+    assert not errors and rc == 0, errors
 
 
 def test_template_is_clean():

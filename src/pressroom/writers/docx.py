@@ -51,6 +51,20 @@ _BOOKMARK_BAD = re.compile(r"[^A-Za-z0-9_]")
 
 _RTL_CLASSES = frozenset({"R", "AL"})
 
+#: Parts an editor's Word may add when saving the template; none belongs in an output.
+_DROP_RELTYPES = frozenset({
+    RT.THUMBNAIL, RT.CUSTOM_XML, RT.WEB_SETTINGS, RT.GLOSSARY_DOCUMENT, RT.COMMENTS,
+    RT.CUSTOM_PROPERTIES,
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate",
+    "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+    "http://schemas.microsoft.com/office/2011/relationships/people",
+    "http://schemas.microsoft.com/office/2011/relationships/commentsExtended",
+    "http://schemas.microsoft.com/office/2016/09/relationships/commentsIds",
+    "http://schemas.microsoft.com/office/2018/08/relationships/commentsExtensible",
+    "http://schemas.microsoft.com/office/2006/relationships/vbaProject",
+})
+_W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
 #: Paragraph style ids the writer uses (all defined in the template; a test checks).
 STYLE_IDS = (
     "Kicker", "Figure", "FPO", "Caption", "Title", "Subtitle", "Byline", "Intro", "IntroContinued",
@@ -397,6 +411,7 @@ class _Writer:
 
         self.footnotes()
         self.header()
+        self.sanitise()
         self.direction()
         self.language()
         self.properties()
@@ -507,6 +522,31 @@ class _Writer:
         r = _child(p, "w:r")
         _child(r, "w:tab")
         self.run(p, meta.title)
+
+    def sanitise(self):
+        """Drop what a template saved by Word may carry: thumbnails, customXml,
+        stylesWithEffects, web settings, comments, the attached template's path,
+        revision ids (rsids)."""
+        pkg = self.doc.part.package
+        for part in [pkg, *pkg.iter_parts()]:
+            rels = part.rels
+            for rid, rel in list(rels.items()):
+                if rel.reltype in _DROP_RELTYPES:
+                    del rels[rid]
+                    rels._target_parts_by_rId.pop(rid, None)
+        for part in pkg.iter_parts():
+            if not isinstance(part, XmlPart):
+                continue
+            for el in list(part.element.iter()):
+                if el.tag == _W_NS + "rsid":  # a style's revision id
+                    el.getparent().remove(el)
+                    continue
+                for name in [a for a in el.attrib if a.startswith(_W_NS + "rsid")]:
+                    del el.attrib[name]
+        settings = self.doc.settings.element
+        for tag in ("w:rsids", "w:attachedTemplate", "w:docVars", "w:removePersonalInformation"):
+            for el in settings.findall(qn(tag)):
+                settings.remove(el)
 
     # -- direction, language, metadata ------------------------------------------
     def _all_story_roots(self):
