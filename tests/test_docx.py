@@ -159,6 +159,51 @@ interviewer:
 """
 
 
+EDGE = """---
+title: "Edge cases: lists, quotes and notes"
+date: 2024-06-30
+lang: en
+interviewer:
+  name: Ed Itor
+image:
+  alt: Nothing yet.
+  credit: © Nobody
+---
+
+## A question with *emphasis* and a [link](https://example.org/q)?
+
+An answer with a hard line break here  
+and a [*linked emphasis*](https://example.org/e) and **bold with *nested* emphasis**.[^a]
+
+3. third
+4. fourth
+   - nested bullet
+   - another
+
+     with a second paragraph
+5. fifth
+
+> A quote with a list:
+>
+> - quoted item
+>
+> And a second quoted paragraph.[^a]
+
+After the quote, a paragraph.
+
+Another paragraph.[^b]
+
+[^a]: First note, first paragraph.
+
+    Second paragraph of the first note.
+
+[^b]: A note with a list:
+
+    1. alpha
+    2. beta
+"""
+
+
 def _make_source(folder: Path, text: str, photo: bool = False) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     if photo:
@@ -191,6 +236,12 @@ def chinese_docx(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def edge_docx(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("docx-edge")
+    return build("docx", _make_source(d / "src", EDGE), d)
+
+
+@pytest.fixture(scope="module")
 def seed_pdf(outputs, tmp_path_factory) -> Path:
     return soffice_pdf(outputs["docx"], tmp_path_factory.mktemp("docx-lo"))
 
@@ -200,13 +251,13 @@ def fixture_pdf(fixture_docx, tmp_path_factory) -> Path:
     return soffice_pdf(fixture_docx, tmp_path_factory.mktemp("docx-fixture-lo"))
 
 
-ALL = ("seed", "fixture", "arabic", "chinese")
+ALL = ("seed", "fixture", "arabic", "chinese", "edge")
 
 
 @pytest.fixture
-def any_docx(request, outputs, fixture_docx, arabic_docx, chinese_docx) -> Path:
+def any_docx(request, outputs, fixture_docx, arabic_docx, chinese_docx, edge_docx) -> Path:
     return {"seed": outputs["docx"], "fixture": fixture_docx, "arabic": arabic_docx,
-            "chinese": chinese_docx}[request.param]
+            "chinese": chinese_docx, "edge": edge_docx}[request.param]
 
 
 # -- reading back ------------------------------------------------------------------
@@ -400,7 +451,8 @@ def test_lead_image_with_alt_text_caption_and_credit(fixture_docx, fixture_pdf):
     extent = body.find(".//wp:extent", NS)
     cx, cy = int(extent.get("cx")), int(extent.get("cy"))
     assert abs(cx / cy - 1.5) < 0.01, "aspect ratio lost"
-    assert cx <= 168 * 36000 + 36000, "wider than the text block"
+    trim = _print_trim()
+    assert cx <= (trim["w"] - trim["inside"] - trim["outside"] + 1) * 36000, "wider than the text block"
     with zipfile.ZipFile(path) as z:
         media = [n for n in z.namelist() if n.startswith("word/media/")]
     assert len(media) == 1
@@ -435,6 +487,42 @@ def test_lists_quotes_and_inline_styles(fixture_docx):
     assert "Ada Reporter" in runs["Interviewer"]
 
 
+def test_edge_cases(edge_docx, tmp_path):
+    path = edge_docx
+    body = xml(path, "word/document.xml").find("w:body", NS)
+    paras = [(p.find("w:pPr/w:pStyle", NS).get(w("val")), "".join(p.itertext()), p) for p in body.iter(w("p"))]
+    styles = [s for s, _, _ in paras]
+    # An ordered list that starts at 3 restarts numbering on its own w:num.
+    third = next(p for s, t, p in paras if t == "third")
+    num_id = third.find("w:pPr/w:numPr/w:numId", NS).get(w("val"))
+    numbering = xml(path, "word/numbering.xml")
+    num = numbering.find(f"w:num[@w:numId='{num_id}']", NS)
+    assert num.find("w:lvlOverride[@w:ilvl='0']/w:startOverride", NS).get(w("val")) == "3"
+    nested = next(p for s, t, p in paras if t == "nested bullet")
+    assert nested.find("w:pPr/w:numPr/w:ilvl", NS).get(w("val")) == "1"
+    assert ("ListContinue", "with a second paragraph") in [(s, t) for s, t, _ in paras]
+    assert "BlockText" in styles and styles[styles.index("BlockText") + 1] == "ListBullet"
+    # The paragraph after a quote is not indented; the one after it is.
+    after = [s for s, t, _ in paras if t.startswith(("After the quote", "Another paragraph"))]
+    assert after == ["Answer", "AnswerContinued"]
+    assert body.find(".//w:br", NS) is not None
+    # A note called twice: one footnote, one reference, the second call is its number.
+    assert [r.get(w("id")) for r in body.iter(w("footnoteReference"))] == ["1", "2"]
+    notes = xml(path, "word/footnotes.xml")
+    first = notes.find("w:footnote[@w:id='1']", NS)
+    assert len(first.findall("w:p", NS)) == 2
+    assert "1. alpha" in "".join(notes.find("w:footnote[@w:id='2']", NS).itertext())
+    # A link around emphasis: the Hyperlink style, italic on top.
+    link_runs = [r for h in body.iter(w("hyperlink")) for r in h.iter(w("r"))
+                 if "".join(r.itertext()) == "linked emphasis"]
+    assert link_runs and link_runs[0].find("w:rPr/w:i", NS) is not None
+    # Manual line breaks are not stretched in justified text (Word and LibreOffice).
+    assert xml(path, "word/settings.xml").find("w:compat/w:doNotExpandShiftReturn", NS) is not None
+    text = pdf_text(soffice_pdf(path, tmp_path))
+    for phrase in ("An answer with a hard line break here", "Second paragraph of the first note", "beta"):
+        assert phrase in text, phrase
+
+
 # -- metadata and language ---------------------------------------------------------
 
 def test_core_properties(outputs):
@@ -451,7 +539,25 @@ def test_core_properties(outputs):
     assert cp.comments == "" and cp.last_modified_by == "Prisca Chaoui"
 
 
+def _print_trim() -> dict:
+    """The print edition's A4 trim and recto margins, read from styles/trim/a4.css."""
+    css = re.sub(r"/\*.*?\*/", "", (ROOT / "styles" / "trim" / "a4.css").read_text(), flags=re.S)
+    size = re.search(r"size:\s*([\d.]+)mm\s+([\d.]+)mm", css)
+    rule = re.search(r"@page\s*:right\s*\{([^}]*)\}", css) or re.search(r"@page\s*\{([^}]*margin[^}]*)\}", css)
+    margin = re.search(r"margin:\s*([\d.]+)mm\s+([\d.]+)mm\s+([\d.]+)mm\s+([\d.]+)mm", rule.group(1))
+    top, right, bottom, left = map(float, margin.groups())
+    return {"w": float(size.group(1)), "h": float(size.group(2)),
+            "top": top, "outside": right, "bottom": bottom, "inside": left}
+
+
 def test_page_size_and_print_margins(outputs):
+    """A4 with the print edition's margins (styles/trim/a4.css), mirrored like facing pages.
+
+    If this fails after a change to a4.css, rebuild the template:
+    .venv/bin/python styles/reference-docx/make.py
+    """
+    trim = _print_trim()
+    assert (trim["w"], trim["h"]) == (210, 297)
     sect = xml(outputs["docx"], "word/document.xml").find("w:body/w:sectPr", NS)
     mm = lambda v: round(v / 25.4 * 1440)  # noqa: E731
     size = sect.find("w:pgSz", NS)
@@ -459,7 +565,8 @@ def test_page_size_and_print_margins(outputs):
     mar = sect.find("w:pgMar", NS)
     # Mirrored margins: Word's left/right are inside/outside.
     got = {k: int(mar.get(w(k))) for k in ("top", "right", "bottom", "left")}
-    assert got == {"top": mm(22), "right": mm(20), "bottom": mm(24), "left": mm(22)}
+    assert got == {"top": mm(trim["top"]), "right": mm(trim["outside"]),
+                   "bottom": mm(trim["bottom"]), "left": mm(trim["inside"])}
     assert xml(outputs["docx"], "word/settings.xml").find("w:mirrorMargins", NS) is not None
     assert sect.find("w:titlePg", NS) is not None
 

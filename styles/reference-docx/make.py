@@ -70,13 +70,20 @@ def pt(v: float) -> int:
 # Page: the print edition's trim (styles/trim/a4.css).
 
 def page_from_css(css: str) -> dict:
-    size = re.search(r"@page\s*\{[^}]*size:\s*([\d.]+)mm\s+([\d.]+)mm", css)
-    margin = re.search(r"@page\s*\{[^}]*margin:\s*([\d.]+)mm\s+([\d.]+)mm\s+([\d.]+)mm\s+([\d.]+)mm", css)
+    """Trim size and margins of a right-hand (recto) page from a styles/trim/*.css file.
+
+    The recto's left margin is the inside (binding) margin; Word's mirrored
+    margins call them left = inside and right = outside.
+    """
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    size = re.search(r"@page\s*\{[^}]*?size:\s*([\d.]+)mm\s+([\d.]+)mm", css)
+    box = r"margin:\s*([\d.]+)mm\s+([\d.]+)mm\s+([\d.]+)mm\s+([\d.]+)mm"
+    margin = (re.search(r"@page\s*:right\s*\{[^}]*?" + box, css)
+              or re.search(r"@page\s*\{[^}]*?" + box, css))
+    if not size or not margin:
+        raise SystemExit("cannot read the page size and margins from the trim CSS")
     w, h = map(float, size.groups())
     top, right, bottom, left = map(float, margin.groups())
-    # The first @page rule is a right-hand (recto) page: its left margin is
-    # the inside (binding) margin. Word's mirrored margins call them
-    # left = inside and right = outside.
     return {"w": w, "h": h, "top": top, "outside": right, "bottom": bottom, "inside": left}
 
 
@@ -335,7 +342,7 @@ def settings_xml() -> str:
             '<w:doNotHyphenateCaps/>'
             '<w:characterSpacingControl w:val="doNotCompress"/>'
             '<w:footnotePr><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
-            '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
+            '<w:compat><w:doNotExpandShiftReturn/><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
             '<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
             '<w:decimalSymbol w:val="."/><w:listSeparator w:val=","/>'
             '</w:settings>')
