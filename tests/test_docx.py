@@ -345,6 +345,17 @@ def test_styles_come_from_the_template(any_docx):
     assert style_ids(any_docx) == style_ids(TEMPLATE)
 
 
+def test_styles_part_is_the_templates_apart_from_the_language(outputs):
+    """No formatting is decided in Python: for English, the output's styles part
+    is the template's with only the document language set."""
+    out = xml(outputs["docx"], "word/styles.xml")
+    tpl = xml(TEMPLATE, "word/styles.xml")
+    for root in (out, tpl):
+        lang = root.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)
+        del lang.attrib[w("val")]
+    assert etree.tostring(out, method="c14n") == etree.tostring(tpl, method="c14n")
+
+
 def test_template_defines_every_style_the_writer_uses():
     from pressroom.writers import docx as writer
 
