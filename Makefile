@@ -2,7 +2,10 @@
 #   make            all formats of every source
 #   make pdf        print (PDF/X-4) and screen (PDF/UA-1) editions
 #   make epub | docx | test | clean
-# Options: TRIM=a4|a5|letter  ICC=<profile in styles/icc/>
+#   make check          every check on every output: one table, build/check.json
+#   make dist           hand-off bundles in build/dist/ (after the checks pass)
+#   make verify-repro   builds the bundles twice (other time zone, later) and compares hashes
+# Options: TRIM=a4|a5|letter  ICC=<profile in styles/icc/>  V=1 (show the commands)
 .DELETE_ON_ERROR:
 .SUFFIXES:
 SHELL := /bin/bash
@@ -29,8 +32,20 @@ ASSETS      := $(filter-out $(SOURCES),$(wildcard source/*))
 DEPS        := $(STYLE_FILES) $(CODE_FILES) $(ASSETS) $(STAMP) Makefile
 PRESSROOM   := $(PY) -m pressroom
 PDF_OPTS    := --trim $(TRIM) $(if $(ICC),--icc $(ICC))
+ACE         := $(VENV)/ace/.installed
+DIST        := $(BUILD)/dist
 
-.PHONY: all pdf epub docx test clean proof bench
+# Quiet by default: one short line per step (`  PDF     build/x.pdf`); V=1 shows the commands.
+V ?= 0
+ifeq ($(V),1)
+Q   :=
+say  =
+else
+Q   := @
+say  = @printf '  %-7s %s\n' '$(1)' '$(2)'
+endif
+
+.PHONY: all pdf epub docx test clean proof bench check dist verify-repro
 all: pdf epub docx
 pdf: $(PDFS)
 epub: $(EPUBS)
@@ -43,16 +58,20 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 $(BUILD)/%.screen.pdf: source/%.md $(DEPS)
-	$(PRESSROOM) pdf $< --edition screen -o $@
+	$(call say,PDF,$@)
+	$(Q)$(PRESSROOM) pdf $< --edition screen -o $@
 
 $(BUILD)/%.pdf: source/%.md $(DEPS)
-	$(PRESSROOM) pdf $< --edition print $(PDF_OPTS) -o $@
+	$(call say,PDF,$@)
+	$(Q)$(PRESSROOM) pdf $< --edition print $(PDF_OPTS) -o $@
 
 $(BUILD)/%.epub: source/%.md $(DEPS)
-	$(PRESSROOM) epub $< -o $@
+	$(call say,EPUB,$@)
+	$(Q)$(PRESSROOM) epub $< -o $@
 
 $(BUILD)/%.docx: source/%.md $(DEPS)
-	$(PRESSROOM) docx $< -o $@
+	$(call say,DOCX,$@)
+	$(Q)$(PRESSROOM) docx $< -o $@
 
 # Ace by DAISY (EPUB accessibility checker), pinned, run headless on the system's chromium.
 # No browser download: PUPPETEER_EXECUTABLE_PATH points tests at /usr/bin/chromium.
@@ -73,7 +92,35 @@ proof: $(PDFS)
 	  echo "proof: $(BUILD)/proof/$$name-*.png, $(BUILD)/proof/$$name.contact.png"; \
 	done
 
-test: $(STAMP) $(VENV)/ace/.installed
+# The release gate (src/pressroom/checks/): every check on every output, one summary table,
+# build/check.json and build/<stem>.check.json; exits non-zero on any failure.
+check: all $(ACE)
+	$(Q)$(PRESSROOM) check $(SOURCES) --build $(BUILD) --report $(BUILD)/check.json
+
+# Hand-off bundles (src/pressroom/dist.py): build/dist/<stem>-print/ and <stem>-distribution/,
+# each with manifest.json, and each as a zip. Only checked outputs are bundled.
+dist: all $(ACE)
+	$(call say,CHECK,$(BUILD)/check.json)
+	$(Q)$(PRESSROOM) check --quiet $(SOURCES) --build $(BUILD) --report $(BUILD)/check.json
+	$(call say,DIST,$(DIST)/)
+	$(Q)$(PRESSROOM) dist $(SOURCES) --build $(BUILD) --out $(DIST)
+
+# Two complete builds (outputs, checks, bundles) in fresh folders: the second in another time
+# zone and at a later time. Every file must have the same SHA-256.
+REPRO := $(BUILD)/repro
+verify-repro: $(STAMP) $(ACE)
+	@rm -rf $(REPRO)
+	$(call say,REPRO,first build in $(REPRO)/a (TZ=UTC))
+	$(Q)TZ=UTC $(MAKE) --no-print-directory BUILD=$(REPRO)/a dist
+	$(Q)sleep 2
+	$(call say,REPRO,second build in $(REPRO)/b (TZ=Pacific/Kiritimati, later))
+	$(Q)TZ=Pacific/Kiritimati $(MAKE) --no-print-directory BUILD=$(REPRO)/b dist
+	$(Q)for d in a b; do (cd $(REPRO)/$$d && find . -type f | LC_ALL=C sort | xargs sha256sum) > $(REPRO)/$$d.sha256; done
+	$(Q)if diff -u $(REPRO)/a.sha256 $(REPRO)/b.sha256; then \
+	  echo "verify-repro: $$(wc -l < $(REPRO)/a.sha256) files, identical hashes"; \
+	else echo "verify-repro: the two builds differ (above)" >&2; exit 1; fi
+
+test: $(STAMP) $(ACE)
 	$(PY) -m pytest -q
 
 # Benchmarks against pandoc and the cost curve (tests/bench/bench.py; results in build/bench/).

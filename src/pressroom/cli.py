@@ -68,6 +68,7 @@ def _release_commands(sub) -> None:
     sp.add_argument("--report", help="also write the whole report here (JSON); each source's report "
                                      "goes to BUILD/<stem>.check.json")
     sp.add_argument("--only", help="comma-separated outputs to check: print,screen,epub,docx")
+    sp.add_argument("-q", "--quiet", action="store_true", help="print the table only when a check fails")
     sp = sub.add_parser("dist", help="hand-off bundles (folders, manifests, zips) of checked outputs")
     sp.add_argument("sources", nargs="+", metavar="SOURCE")
     sp.add_argument("--build", default="build", help="folder holding the outputs and check reports")

@@ -45,7 +45,7 @@ def report_path(build: Path, stem: str) -> Path:
 
 
 def check_command(sources: list[str], build: Path, report: str | None = None, only: str | None = None,
-                  stdout=None) -> int:
+                  quiet: bool = False, stdout=None) -> int:
     from . import checks
 
     stdout = stdout or sys.stdout
@@ -61,8 +61,9 @@ def check_command(sources: list[str], build: Path, report: str | None = None, on
         write_atomic(report_path(build, src["stem"]), dumps(per_source))
     if report:
         write_atomic(report, dumps(result))
-    stdout.write(checks.table(result))
-    stdout.flush()
+    if not (quiet and result["ok"]):
+        stdout.write(checks.table(result))
+        stdout.flush()
     return 0 if result["ok"] else 1
 
 
@@ -231,5 +232,5 @@ def dist_command(sources: list[str], build: str, out: str | None) -> int:
 def run_command(args) -> int:
     """Entry point for the CLI's ``check`` and ``dist`` subcommands."""
     if args.command == "check":
-        return check_command(args.sources, Path(args.build), args.report, args.only)
+        return check_command(args.sources, Path(args.build), args.report, args.only, args.quiet)
     return dist_command(args.sources, args.build, args.out)

@@ -326,46 +326,51 @@ def _inkcov(path: Path, text_only: bool) -> list[list[float]]:
     return rows
 
 
-def _composite_pixels(path: Path, tmp: Path, dpi: int = 100) -> list[int]:
-    """Per page, the pixels of text printed with all of C, M and Y (rich or RGB black, not K)."""
-    from PIL import Image, ImageChops
+def image_pages(pdf) -> set[int]:
+    """Pages that draw an image (directly, in a form or an annotation appearance)."""
+    import pikepdf
 
-    out = tmp / "ink-%03d.tif"
-    proc = run_tool(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dUseTrimBox", "-dFILTERIMAGE",
-                     "-dFILTERVECTOR", "-sDEVICE=tiff32nc", f"-r{dpi}", f"-sOutputFile={out}", str(path)],
-                    timeout=300)
-    if proc.returncode != 0:
-        raise RuntimeError(f"ghostscript failed: {proc.stderr.decode(errors='replace').strip()[:200]}")
-    counts = []
-    for page in sorted(tmp.glob("ink-*.tif")):
-        with Image.open(page) as im:
-            c, mg, y, _k = im.convert("CMYK").split()
-        # 13/255 ≈ 5 %: below that, anti-aliasing and profile noise.
-        masks = [ch.point(lambda v: 255 if v > 13 else 0) for ch in (c, mg, y)]
-        both = ImageChops.multiply(ImageChops.multiply(masks[0], masks[1]), masks[2])
-        counts.append(sum(both.histogram()[255:]))
-    return counts
+    pages = set()
+    for where, obj, res in _streams(pdf):
+        page = int(where.split()[1])
+        if res is not None:
+            for _name, x in (res.get("/XObject") or {}).items():
+                if x.get("/Subtype") == "/Image":
+                    pages.add(page)
+        if page not in pages:
+            try:
+                if any(str(op) == "INLINE IMAGE" for _o, op in pikepdf.parse_content_stream(obj)):
+                    pages.add(page)
+            except pikepdf.PdfError:
+                pass
+    return pages
 
 
-@check("print", "ink", "text ink: neutral text on K only (Ghostscript)")
-def text_ink(ctx, path):
-    coverage = _inkcov(path, text_only=True)
-    rich = _composite_pixels(path, ctx.scratch("ink"))
-    pages = []
-    for i, cov in enumerate(coverage, 1):
-        pages.append({"page": i, "text_inkcov": dict(zip("CMYK", cov)), "composite_pixels": rich[i - 1] if i <= len(rich) else None})
-    text_pages = [p for p in pages if sum(p["text_inkcov"].values()) > 0]
-    bad = [p for p in text_pages if p["composite_pixels"]]
-    no_k = [p for p in text_pages if p["text_inkcov"]["K"] == 0]
-    details = {"pages": pages, "text_pages": [p["page"] for p in text_pages]}
-    if not text_pages:
-        return Outcome(False, "no text found on any page", details)
-    if bad:
-        return Outcome(False, "text in composite (C+M+Y) ink on page " + ", ".join(str(p["page"]) for p in bad),
-                       details)
-    if no_k:
-        return Outcome(False, "text pages without any K: " + ", ".join(str(p["page"]) for p in no_k), details)
-    return Outcome(True, f"{len(text_pages)} text pages, neutral text on K only", details)
+@check("print", "ink", "K only: text, and every page without a photo (Ghostscript inkcov)")
+def k_only(ctx, path):
+    """The print spec (styles/print.css): text is 100 % K, and a page without a photo prints
+    on the black plate only. Measured inside the TrimBox (crop marks are on every plate)."""
+    text = _inkcov(path, text_only=True)
+    full = _inkcov(path, text_only=False)
+    photos = image_pages(_open(ctx, path))
+    pages, problems = [], []
+    for i, (t, f) in enumerate(zip(text, full), 1):
+        entry = {"page": i, "photo": i in photos, "text_inkcov": dict(zip("CMYK", t)),
+                 "page_inkcov": dict(zip("CMYK", f))}
+        pages.append(entry)
+        if any(t[:3]):
+            problems.append(f"page {i}: text uses C, M or Y (C {t[0]:.5f} M {t[1]:.5f} Y {t[2]:.5f})")
+        if i not in photos and any(f[:3]):
+            problems.append(f"page {i} (no photo): prints on C, M or Y plates, not K only")
+    details = {"pages": pages}
+    if len(text) != len(_open(ctx, path).pages) or len(full) != len(text):
+        return Outcome(False, "Ghostscript did not measure every page", details)
+    if problems:
+        return Outcome(False, problems[0] + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""),
+                       {**details, "problems": problems})
+    k_pages = sum(1 for p in pages if not p["photo"])
+    return Outcome(True, f"text on K only; {k_pages} of {len(pages)} pages (those without a photo) on K only",
+                   details)
 
 
 # -- screen: tagging -------------------------------------------------------------
