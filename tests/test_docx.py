@@ -752,6 +752,13 @@ def _dirty_template(src: Path, dst: Path) -> None:
                 extra["word/_rels/settings.xml.rels"] = (
                     f'<Relationships {rels_ns}><Relationship Id="rIdTpl" Type="{rt}/attachedTemplate" '
                     'Target="file:///C:/Users/editor/Normal.dotm" TargetMode="External"/></Relationships>').encode()
+            elif info.filename == "docProps/core.xml":
+                data = data.replace("</cp:coreProperties>",
+                                    "<dc:description>Editor's private draft notes</dc:description></cp:coreProperties>")
+            elif info.filename == "docProps/app.xml":
+                data = data.replace("<Application>pressroom</Application>",
+                                    "<Template>Normal.dotm</Template><TotalTime>42</TotalTime><Pages>1</Pages>"
+                                    "<Application>Microsoft Office Word</Application>")
             elif info.filename == "word/header1.xml":
                 data = data.replace("<w:p>", '<w:p w:rsidR="00A1B2C3" w:rsidRDefault="00A1B2C3">')
             elif info.filename == "word/_rels/document.xml.rels":
@@ -798,6 +805,7 @@ def test_a_template_saved_by_word_gives_a_clean_output(tmp_path):
             data = z.read(n)
             assert b"w:rsid" not in data, n
             assert b"attachedTemplate" not in data and b"Normal.dotm" not in data, n
+            assert b"private draft notes" not in data and b"Microsoft Office Word" not in data, n
     errors, rc = audit(out)
     assert not errors and rc == 0, errors
 

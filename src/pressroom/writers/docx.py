@@ -63,6 +63,12 @@ _DROP_RELTYPES = frozenset({
     "http://schemas.microsoft.com/office/2018/08/relationships/commentsExtensible",
     "http://schemas.microsoft.com/office/2006/relationships/vbaProject",
 })
+_APP_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>pressroom</Application><DocSecurity>0</DocSecurity></Properties>"
+)
 _W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 #: Paragraph style ids the writer uses (all defined in the template; a test checks).
@@ -543,6 +549,10 @@ class _Writer:
                     continue
                 for name in [a for a in el.attrib if a.startswith(_W_NS + "rsid")]:
                     del el.attrib[name]
+        for rel in pkg.rels.values():
+            if rel.reltype == RT.EXTENDED_PROPERTIES and not rel.is_external:
+                # Word's application name, template path, counts and editing time: replaced.
+                rel.target_part._blob = _APP_XML
         settings = self.doc.settings.element
         for tag in ("w:rsids", "w:attachedTemplate", "w:docVars", "w:removePersonalInformation"):
             for el in settings.findall(qn(tag)):
@@ -606,16 +616,17 @@ class _Writer:
     def properties(self):
         iv, meta = self.iv, self.iv.meta
         cp = self.doc.core_properties
+        for old in list(cp._element):  # nothing from the template's own properties
+            cp._element.remove(old)
         person = iv.interviewer.name if iv.interviewer else meta.publisher
-        cp.title = clean(meta.title)
-        cp.author = clean(person)
-        cp.last_modified_by = clean(person)
-        cp.subject = clean(meta.subtitle)
-        cp.keywords = clean(", ".join(meta.keywords))
-        cp.language = meta.lang
-        cp.category = clean(meta.section)
-        cp.identifier = clean(meta.identifier)
-        cp.comments = ""
+        values = {
+            "title": meta.title, "author": person, "last_modified_by": person, "subject": meta.subtitle,
+            "keywords": ", ".join(meta.keywords), "language": meta.lang, "category": meta.section,
+            "identifier": meta.identifier,
+        }
+        for name, value in values.items():
+            if clean(value):
+                setattr(cp, name, clean(value))
         cp.revision = 1
         when = _dt.datetime(meta.date.year, meta.date.month, meta.date.day)
         cp.created = when
