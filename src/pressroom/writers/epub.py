@@ -523,7 +523,6 @@ def _xhtml(meta: m.Metadata, title: str, epub_ns: bool = True):
 def cover_document(interview: m.Interview, strings: Strings) -> bytes:
     root, body = _xhtml(interview.meta, strings["cover"])
     body.set("class", "cover")
-    body.set(EPUB_TYPE, "cover")
     sec = H.E("section", {"class": "cover", "id": "cover"})
     img = H.E("img", {"src": COVER_IMAGE, "alt": cover_alt(interview, strings), "role": "doc-cover"})
     img.set(EPUB_TYPE, "cover")
