@@ -448,3 +448,109 @@ def test_no_recursion_error_from_deep_python_structures():
                 reader.parse(CASES[name].source.encode(), name=name)
     finally:
         sys.setrecursionlimit(limit)
+
+
+# -- interrupted builds ---------------------------------------------------------------------------------
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a process (Linux /proc), or -1 when unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return -1.0
+
+
+def _large_source(folder: Path) -> Path:
+    """About 250 KB of real interview text: a PDF build of a few seconds at least."""
+    from conftest import SOURCE
+
+    text = SOURCE.read_text(encoding="utf-8")
+    head, body = text.split("\n---\n", 1)
+    source = folder / "large.md"
+    source.write_text(head + "\n---\n" + body * 40, encoding="utf-8")
+    return source
+
+
+def _interrupt_build(tmp_path: Path, source: Path, sig: str):
+    import signal
+    import time
+
+    out_dir = tmp_path / sig
+    out_dir.mkdir()
+    out = out_dir / "large.pdf"
+    out.write_bytes(PREVIOUS)
+    proc = subprocess.Popen([sys.executable, "-m", "pressroom", "pdf", str(source), "-o", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # Interrupt once the build is under way: after 1.2 s of CPU (the imports take about
+        # 0.5 s, the whole build about 8 s), or after 20 s of wall time on a very busy machine.
+        deadline = time.monotonic() + 20
+        while proc.poll() is None and time.monotonic() < deadline and _cpu_seconds(proc.pid) < 1.2:
+            time.sleep(0.05)
+        finished_early = proc.poll() is not None
+        proc.send_signal(getattr(signal, sig))
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return finished_early, proc.returncode, stderr, out, out_dir
+
+
+def test_interrupted_build_leaves_no_output(tmp_path):
+    """Ctrl-C (SIGINT), kill (SIGTERM) and a closed terminal (SIGHUP) in the middle of a real PDF build."""
+    source = _large_source(tmp_path)
+    signals = ["SIGINT", "SIGTERM", "SIGHUP"]
+    with ThreadPoolExecutor(max_workers=len(signals)) as pool:
+        results = dict(zip(signals, pool.map(lambda sig: _interrupt_build(tmp_path, source, sig), signals)))
+    for sig, (finished_early, code, stderr, out, out_dir) in results.items():
+        assert not finished_early, f"{sig}: the build finished before it could be interrupted"
+        assert code == 130, (sig, code, stderr)
+        assert stderr == "pressroom: interrupted; no output written\n", (sig, stderr)
+        assert out.read_bytes() == PREVIOUS, f"{sig}: the existing output was touched"
+        assert sorted(p.name for p in out_dir.iterdir()) == ["large.pdf"], f"{sig}: a partial or .part file remains"
+
+
+def test_atomic_output_on_failure_keeps_the_old_file(tmp_path):
+    from pressroom.package import atomic_output, write_atomic
+
+    out = tmp_path / "out.pdf"
+    out.write_bytes(PREVIOUS)
+    for error in (KeyboardInterrupt, RuntimeError, SystemExit):
+        with pytest.raises(error):
+            with atomic_output(out) as tmp:
+                tmp.write_bytes(b"half a PDF")
+                raise error()
+        assert out.read_bytes() == PREVIOUS
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out.pdf"]
+    write_atomic(out, b"new")
+    assert out.read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.pdf"]
+
+
+def test_atomic_output_holds_signals_back_while_renaming(tmp_path):
+    """A signal that arrives while the file is renamed is delivered after the rename, not in the middle."""
+    import signal
+
+    from pressroom import package
+
+    received = []
+    previous = signal.signal(signal.SIGUSR1, lambda *a: received.append("usr1"))
+    package._DEFERRED.add(signal.SIGUSR1)
+    real_replace = os.replace
+
+    def replace(src, dst):
+        os.kill(os.getpid(), signal.SIGUSR1)  # arrives "during" the rename
+        assert received == [], "the signal was not held back"
+        real_replace(src, dst)
+
+    try:
+        package.os.replace = replace
+        package.write_atomic(tmp_path / "out.bin", b"data")
+    finally:
+        package.os.replace = real_replace
+        package._DEFERRED.discard(signal.SIGUSR1)
+        signal.signal(signal.SIGUSR1, previous)
+    assert received == ["usr1"]
+    assert (tmp_path / "out.bin").read_bytes() == b"data"
