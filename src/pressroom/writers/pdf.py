@@ -142,6 +142,7 @@ def stylesheets(styles: Styles, edition: str, trim: str | None, icc: str | None)
     sheets = [styles.path("fonts.css"), styles.path("base.css"), styles.path(f"{edition}.css")]
     if edition == "print":
         sheets.append(trim_sheet(styles, trim))
+    sheets.append(styles.path("languages.css"))  # per-language typography, last (issue 6)
     return sheets
 
 
@@ -237,7 +238,49 @@ def html_for(interview: m.Interview, styles: Styles, edition: str) -> bytes:
     )
     root = H.build(interview, strings, opts)
     _add_publication(root, meta)
+    _keep_compounds(root)
     return H.to_bytes(root)
+
+
+_COMPOUND = re.compile(r"\w+(?:[-\u2010]\w+)+")
+
+
+def _keep_compounds(root) -> None:
+    """Wrap hyphenated compounds ("wide-ranging") in ``<span class="compound">``, which the
+    stylesheets keep on one line: a line break after a hard hyphen cannot be told apart from
+    an inserted one, so a reader (or text extraction) would rejoin or split the word wrongly."""
+    body = root.find(f"{{{H.XHTML}}}body")
+    if body is None:
+        return
+
+    def spans(text):
+        out, last = [], 0
+        for mo in _COMPOUND.finditer(text):
+            out.append((text[last:mo.start()], mo.group(0)))
+            last = mo.end()
+        return out, text[last:]
+
+    for el in list(body.iter()):
+        if not isinstance(el.tag, str) or el.get("class") == "compound" or el.tag.endswith("}code"):
+            continue
+        if el.text:
+            parts, rest = spans(el.text)
+            if parts:
+                el.text = parts[0][0]
+                for i, (before, word) in enumerate(parts):
+                    span = H.E("span", {"class": "compound"}, text=word)
+                    span.tail = parts[i + 1][0] if i + 1 < len(parts) else rest
+                    el.insert(i, span)
+        if el.tail and el.getparent() is not None and el.getparent().get("class") != "compound":
+            parts, rest = spans(el.tail)
+            if parts:
+                parent = el.getparent()
+                index = parent.index(el)
+                el.tail = parts[0][0]
+                for i, (before, word) in enumerate(parts):
+                    span = H.E("span", {"class": "compound"}, text=word)
+                    span.tail = parts[i + 1][0] if i + 1 < len(parts) else rest
+                    parent.insert(index + 1 + i, span)
 
 
 def _add_publication(root, meta: m.Metadata) -> None:
