@@ -16,7 +16,9 @@ The package is written from scratch, not derived from python-docx's default
 template, so it carries none of its boilerplate (thumbnail, customXml,
 stylesWithEffects, "python-docx" as creator, rsids, theme fonts). Fonts are
 the project's Noto Serif and Noto Sans (styles/docx.json); page size and
-margins are read from styles/trim/a4.css, the print edition's trim. The zip is
+margins are read from styles/trim/a4.css, the print edition's trim (the writer
+reads that file again at build time, so outputs follow it even before the
+template is rebuilt). The zip is
 written with fixed timestamps, so running the script twice gives the same bytes.
 
 The body holds one sample paragraph per style, so opening the template shows
@@ -70,24 +72,16 @@ def pt(v: float) -> int:
 # Page: the print edition's trim (styles/trim/a4.css).
 
 def page_from_css(css: str) -> dict:
-    """Trim size and margins of a right-hand (recto) page from a styles/trim/*.css file.
+    """Trim size and recto margins, read by the writer's own parser (the writer
+    reads them again at build time, so outputs follow later changes to the CSS)."""
+    from pressroom.writers.docx import page_geometry
 
-    The recto's left margin is the inside (binding) margin; Word's mirrored
-    margins call them left = inside and right = outside.
-    """
-    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
-    size = re.search(r"@page\s*\{[^}]*?size:\s*([\d.]+)mm\s+([\d.]+)mm", css)
-    box = r"margin:\s*([\d.]+)mm\s+([\d.]+)mm\s+([\d.]+)mm\s+([\d.]+)mm"
-    margin = (re.search(r"@page\s*:right\s*\{[^}]*?" + box, css)
-              or re.search(r"@page\s*\{[^}]*?" + box, css))
-    if not size or not margin:
-        raise SystemExit("cannot read the page size and margins from the trim CSS")
-    w, h = map(float, size.groups())
-    top, right, bottom, left = map(float, margin.groups())
-    return {"w": w, "h": h, "top": top, "outside": right, "bottom": bottom, "inside": left}
+    g = page_geometry(css)
+    return {"w": g["width"], "h": g["height"], "top": g["top"], "outside": g["outside"],
+            "bottom": g["bottom"], "inside": g["inside"]}
 
 
-PAGE = page_from_css((STYLES / "trim" / "a4.css").read_text(encoding="utf-8"))
+PAGE = page_from_css((STYLES / "trim" / f'{DATA.get("trim", "a4")}.css').read_text(encoding="utf-8"))
 TEXT_WIDTH = mm(PAGE["w"] - PAGE["inside"] - PAGE["outside"])
 
 # --------------------------------------------------------------------------

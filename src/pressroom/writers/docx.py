@@ -89,6 +89,58 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+_LENGTH_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "pc": 25.4 / 6, "px": 25.4 / 96}
+
+
+def _mm(value: str) -> float:
+    mo = re.fullmatch(r"\s*(-?[\d.]+)(mm|cm|in|pt|pc|px)\s*", value)
+    if not mo:
+        raise ValueError(f"not a length: {value!r}")
+    return float(mo.group(1)) * _LENGTH_MM[mo.group(2)]
+
+
+def page_geometry(css: str) -> dict:
+    """Trim size and recto margins (mm) of a ``styles/trim/*.css`` file.
+
+    Reads ``@page { size }`` and the margin of ``@page :right`` (else of
+    ``@page``), resolving ``var(--x)`` from ``:root``. The recto's left margin
+    is the inside (binding) margin; with Word's mirrored margins, left is
+    inside and right is outside.
+    """
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    root = {}
+    for block in re.findall(r":root\s*\{([^}]*)\}", css):
+        root.update(dict(re.findall(r"(--[\w-]+)\s*:\s*([^;]+)", block)))
+
+    def resolve(text: str) -> str:
+        for _ in range(5):
+            text = re.sub(r"var\((--[\w-]+)\)", lambda mo: root.get(mo.group(1), mo.group(0)), text)
+        return text
+
+    def decl(selector: str, prop: str) -> str | None:
+        for body in re.findall(selector + r"\s*\{([^}]*)\}", css):
+            mo = re.search(r"(?:^|[;\s])" + prop + r"\s*:\s*([^;]+)", body)
+            if mo:
+                return resolve(mo.group(1).strip())
+        return None
+
+    size = decl(r"@page", "size")
+    margin = decl(r"@page\s*:right", "margin") or decl(r"@page", "margin")
+    if not size or not margin:
+        raise ValueError("no @page size or margin")
+    if size.strip().lower() in ("a4", "a4 portrait"):
+        width, height = 210.0, 297.0
+    else:
+        width, height = (_mm(v) for v in size.split()[:2])
+    vals = [_mm(v) for v in margin.split()]
+    top, right, bottom, left = {1: vals * 4, 2: vals * 2, 3: vals + vals[1:2], 4: vals}[len(vals)][:4]
+    return {"width": width, "height": height, "top": top, "outside": right, "bottom": bottom, "inside": left}
+
+
+def _twips(mm: float) -> int:
+    return round(mm / 25.4 * 1440)
+
+
 def _load_data(styles: Styles) -> dict:
     with open(styles.path("docx.json"), encoding="utf-8") as f:
         return json.load(f)
@@ -390,6 +442,7 @@ class _Writer:
             if child is not self.sectPr:
                 self.body.remove(child)
         part = self.doc.part
+        self.page()
 
         if meta.section:
             p = self.add(self.p("Kicker"))
@@ -424,6 +477,33 @@ class _Writer:
         buf = io.BytesIO()
         self.doc.save(buf)
         return normalise_zip(buf.getvalue(), first=("[Content_Types].xml",))
+
+    def page(self):
+        """Page size and margins of the print edition (``styles/trim/<trim>.css``).
+
+        The template's own page set-up is replaced, so the DOCX follows the print
+        trim when its CSS changes; the running head's right tab follows the text
+        width.
+        """
+        trim = self.data.get("trim", "a4")
+        try:
+            geo = page_geometry(self.styles.path("trim", f"{trim}.css").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise BuildError(f"cannot read the page set-up from styles/trim/{trim}.css: {e}") from e
+        sz = self.sectPr.find(qn("w:pgSz"))
+        mar = self.sectPr.find(qn("w:pgMar"))
+        if sz is None or mar is None:
+            raise BuildError("the DOCX template's section has no page size or margins")
+        _set(sz, "w:w", _twips(geo["width"]))
+        _set(sz, "w:h", _twips(geo["height"]))
+        for attr, key in (("w:top", "top"), ("w:right", "outside"), ("w:bottom", "bottom"), ("w:left", "inside")):
+            _set(mar, attr, _twips(geo[key]))
+        text_width = _twips(geo["width"] - geo["inside"] - geo["outside"])
+        header = self.doc.styles.element.find(f"{qn('w:style')}[@{qn('w:styleId')}='Header']")
+        if header is not None:
+            for tab in header.iter(qn("w:tab")):
+                if tab.get(qn("w:val")) == "right":
+                    _set(tab, "w:pos", text_width)
 
     def figure(self, image: m.Image):
         fig = self.data["figure"]
