@@ -1,0 +1,368 @@
+"""The release checks (issue 8): they pass on the good outputs and fail on broken ones.
+
+Every broken file is made from a good output with a real tool (pikepdf, zipfile,
+lxml) and run through the real checkers. A check that cannot fail is a defect.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from checked import checked_build, member, rezip
+from conftest import SOURCE, run_cli
+
+from pressroom.checks import core, tools
+from pressroom.checks import text as T
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def good(outputs, tmp_path_factory):
+    return checked_build(outputs, tmp_path_factory)
+
+
+def result(kind: str, name: str, path: Path) -> dict:
+    """One check, through the framework, on one file."""
+    check = next(c for c in core.REGISTRY if c.kind == kind and c.name == name)
+    with tempfile.TemporaryDirectory() as tmp:
+        ctx = core.Context(SOURCE, path.parent, core.load_model(SOURCE), Path(tmp))
+        return core._run_one(ctx, check, path)
+
+
+def failing(kind: str, name: str, path: Path) -> dict:
+    r = result(kind, name, path)
+    assert r["status"] == "fail", f"{kind} {name} passed a broken file: {r['summary']}"
+    return r
+
+
+# -- the good outputs ---------------------------------------------------------------
+
+
+def test_every_check_passes_on_the_good_outputs(good):
+    _build, report, table = good
+    src = report["sources"][0]
+    bad = [f"{r['output']} {r['check']}: {r['summary']}" for r in src["results"] if r["status"] != "pass"]
+    assert not bad and report["ok"]
+    # Every registered check ran, on all four outputs.
+    ran = {(r["output"], r["check"]) for r in src["results"]}
+    assert ran == {(c.kind, c.name) for c in core.REGISTRY}
+    assert {r["output"] for r in src["results"]} == {"print", "screen", "epub", "docx"}
+    assert "all checks passed" in table
+
+
+def test_one_table_and_json_reports(good):
+    build, report, table = good
+    lines = table.splitlines()
+    assert lines[0].split()[:4] == ["source", "output", "check", "result"]
+    assert len(lines) == 2 + len(report["sources"][0]["results"]) + 1
+    per_source = json.loads((build / "the-future-of-migration.check.json").read_text())
+    assert per_source["results"] == report["sources"][0]["results"]
+    for kind, entry in per_source["outputs"].items():
+        assert entry["sha256"] == core.sha256(build / entry["file"])
+    assert report["tools"]["epubcheck"] == "5.3.0" and report["tools"]["ghostscript"] != "missing"
+
+
+def test_reports_hold_no_times_or_paths(good):
+    build, _report, _table = good
+    for path in (build / "check.json", build / "the-future-of-migration.check.json"):
+        text = path.read_text()
+        assert str(build) not in text and tempfile.gettempdir() + "/" not in text
+        assert "checkDate" not in text and "elapsedTime" not in text and "dct:date" not in text
+        assert not re.search(r"\d{2}:\d{2}:\d{2}", text), "a clock time in the report"
+
+
+def test_cli_exit_status_and_missing_outputs(good, tmp_path):
+    build, _report, _table = good
+    shutil.copy2(build / "the-future-of-migration.pdf", tmp_path)
+    # Only the print PDF is there: the other outputs are failures, not passes.
+    proc = run_cli("check", SOURCE, "--build", tmp_path, "--only", "print,epub", check=False)
+    assert proc.returncode == 1
+    assert "CHECKS FAILED" in proc.stdout
+    report = json.loads((tmp_path / "the-future-of-migration.check.json").read_text())
+    exists = [r for r in report["results"] if r["check"] == "exists"]
+    assert [(r["output"], r["status"]) for r in exists] == [("epub", "fail")]
+    assert all(r["status"] == "pass" for r in report["results"] if r["output"] == "print")
+
+
+# -- print PDF: preflight ------------------------------------------------------------
+
+
+def _edit_pdf(src: Path, dst: Path, edit) -> Path:
+    with pikepdf.open(src) as pdf:
+        edit(pdf)
+        pdf.save(dst)
+    return dst
+
+
+def test_rgb_rectangle_fails_the_colour_check(good, tmp_path):
+    build, _r, _t = good
+
+    def add_rgb(pdf):
+        pdf.pages[0].contents_add(pdf.make_stream(b"q\n"), prepend=True)
+        pdf.pages[0].contents_add(pdf.make_stream(b"\nQ q 1 0 0 rg 100 100 50 50 re f Q"))
+
+    path = _edit_pdf(build / "the-future-of-migration.pdf", tmp_path / "x.pdf", add_rgb)
+    r = failing("print", "colour", path)
+    assert "page 1" in r["summary"] and "rg" in r["summary"]
+    # A red rectangle also puts magenta and yellow on a page that must print on K only.
+    failing("print", "ink", path)
+
+
+def test_rgb_image_and_annotation_colour_fail(good, tmp_path):
+    build, _r, _t = good
+
+    def add(pdf):
+        image = pdf.make_stream(b"\xff\x00\x00", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
+                                Width=1, Height=1, ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8)
+        page = pdf.pages[-1]
+        page.Resources.XObject[pikepdf.Name("/Imx")] = image
+        page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+        page.contents_add(pdf.make_stream(b"\nQ q 10 0 0 10 50 50 cm /Imx Do Q"))
+        annot = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Square,
+                                                     Rect=[10, 10, 20, 20], C=[1, 0, 0]))
+        page.obj.Annots = pikepdf.Array([annot])
+
+    r = failing("print", "colour", _edit_pdf(build / "the-future-of-migration.pdf", tmp_path / "x.pdf", add))
+    found = "\n".join(r["details"]["rgb"])
+    assert "image /Imx in DeviceRGB" in found and "annotation colour /C is RGB" in found
+
+
+def test_rich_black_text_fails_the_ink_check_only(good, tmp_path):
+    build, _r, _t = good
+
+    def add_text(pdf):
+        page = pdf.pages[0]
+        # Reuse a run of the page's own text (font and glyph codes), set again in rich black.
+        font = glyphs = None
+        for operands, op in pikepdf.parse_content_stream(page):
+            if str(op) == "Tf":
+                font = operands[0]
+            elif str(op) == "TJ" and font is not None:
+                glyphs = operands[0]
+                break
+        run = pikepdf.unparse_content_stream([
+            ([], pikepdf.Operator("BT")), ([font, 14], pikepdf.Operator("Tf")),
+            ([0.6, 0.5, 0.5, 1], pikepdf.Operator("k")), ([80, 80], pikepdf.Operator("Td")),
+            ([glyphs], pikepdf.Operator("TJ")), ([], pikepdf.Operator("ET"))])
+        # The page's content leaves its coordinate system flipped: wrap it in q … Q first.
+        page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+        page.contents_add(pdf.make_stream(b"\nQ\n" + run))
+
+    path = _edit_pdf(build / "the-future-of-migration.pdf", tmp_path / "x.pdf", add_text)
+    assert result("print", "colour", path)["status"] == "pass"  # CMYK, so no RGB...
+    r = failing("print", "ink", path)  # ...but printed on all four plates
+    assert "page 1: text uses C, M or Y" in r["summary"]
+
+
+def test_missing_boxes_fail(good, tmp_path):
+    build, _r, _t = good
+
+    def drop(pdf):
+        del pdf.pages[-1].obj["/TrimBox"]
+
+    r = failing("print", "boxes", _edit_pdf(build / "the-future-of-migration.pdf", tmp_path / "x.pdf", drop))
+    assert "TrimBox missing" in r["summary"]
+
+    def no_bleed(pdf):
+        for page in pdf.pages:
+            page.obj.BleedBox = page.obj.TrimBox
+
+    r = failing("print", "boxes", _edit_pdf(build / "the-future-of-migration.pdf", tmp_path / "y.pdf", no_bleed))
+    assert "bleed 0.0 mm" in r["summary"]
+
+
+def test_missing_output_intent_and_pdfx_markers_fail(good, tmp_path):
+    build, _r, _t = good
+
+    def no_intent(pdf):
+        del pdf.Root["/OutputIntents"]
+
+    failing("print", "output-intent", _edit_pdf(build / "the-future-of-migration.pdf", tmp_path / "a.pdf", no_intent))
+
+    def rgb_intent(pdf):
+        with pikepdf.open(build / "the-future-of-migration.screen.pdf") as screen:
+            assert "/OutputIntents" not in screen.Root
+        profile = pdf.make_stream(b"\x00" * 16 + b"RGB " + b"\x00" * 108, N=3)
+        pdf.Root.OutputIntents[0].DestOutputProfile = profile
+
+    failing("print", "output-intent", _edit_pdf(build / "the-future-of-migration.pdf", tmp_path / "b.pdf", rgb_intent))
+
+    def no_pdfx(pdf):
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
+            del xmp["{http://www.npes.org/pdfx/ns/id/}GTS_PDFXVersion"]
+
+    r = failing("print", "pdfx", _edit_pdf(build / "the-future-of-migration.pdf", tmp_path / "c.pdf", no_pdfx))
+    assert "GTS_PDFXVersion" in r["summary"]
+
+
+def test_unembedded_font_fails(good, tmp_path):
+    build, _r, _t = good
+
+    def strip(pdf):
+        font = next(iter(pdf.pages[0].Resources.Font.values()))
+        target = font.DescendantFonts[0] if font.Subtype == "/Type0" else font
+        for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+            if key in target.FontDescriptor:
+                del target.FontDescriptor[key]
+
+    r = failing("print", "fonts", _edit_pdf(build / "the-future-of-migration.pdf", tmp_path / "x.pdf", strip))
+    assert "not embedded" in r["summary"]
+
+
+def test_lost_page_fails_text_fidelity(good, tmp_path):
+    build, _r, _t = good
+
+    def drop_last(pdf):
+        del pdf.pages[-1]
+
+    r = failing("print", "text", _edit_pdf(build / "the-future-of-migration.pdf", tmp_path / "x.pdf", drop_last))
+    assert r["summary"].startswith("body: word")
+
+
+# -- screen PDF: tagging ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, edit, expect", [
+    ("tags", lambda pdf: pdf.Root.__delattr__("StructTreeRoot"), "no StructTreeRoot"),
+    ("tags", lambda pdf: pdf.Root.MarkInfo.__setattr__("Marked", False), "Marked"),
+    ("lang-title", lambda pdf: pdf.Root.__delattr__("Lang"), "no /Lang"),
+    ("lang-title", lambda pdf: pdf.Root.__setattr__("Lang", pikepdf.String("fr")), "the source says"),
+    ("lang-title", lambda pdf: pdf.Root.ViewerPreferences.__setattr__("DisplayDocTitle", False), "DisplayDocTitle"),
+    ("outline", lambda pdf: pdf.Root.__delattr__("Outlines"), "no outline"),
+])
+def test_broken_tagging_fails(good, tmp_path, name, edit, expect):
+    build, _r, _t = good
+    path = _edit_pdf(build / "the-future-of-migration.screen.pdf", tmp_path / "x.pdf", edit)
+    assert expect in failing("screen", name, path)["summary"]
+
+
+def test_figure_without_alt_fails(good, tmp_path):
+    build, _r, _t = good
+
+    def add_figure(pdf):
+        root = pdf.Root.StructTreeRoot
+        doc = root.K if isinstance(root.K, pikepdf.Dictionary) else root.K[0]
+        fig = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.Figure, P=doc))
+        if not isinstance(doc.K, pikepdf.Array):
+            doc.K = pikepdf.Array([doc.K])
+        doc.K.append(fig)
+
+    path = _edit_pdf(build / "the-future-of-migration.screen.pdf", tmp_path / "x.pdf", add_figure)
+    assert "have no /Alt" in failing("screen", "figures", path)["summary"]
+
+
+# -- EPUB -----------------------------------------------------------------------------
+
+
+def test_epub_with_a_missing_file_fails_epubcheck(good, tmp_path):
+    build, _r, _t = good
+    path = rezip(build / "the-future-of-migration.epub", tmp_path / "x.epub", {"EPUB/epub.css": None}, epub=True)
+    r = failing("epub", "epubcheck", path)
+    assert any(m["id"] == "RSC-001" for m in r["details"]["messages"]), r["summary"]
+    assert all(str(tmp_path) not in json.dumps(m) for m in r["details"]["messages"])
+
+
+def test_image_without_alt_fails_ace(good, tmp_path):
+    build, _r, _t = good
+    epub = build / "the-future-of-migration.epub"
+    cover = member(epub, "EPUB/cover.xhtml").decode()
+    broken = re.sub(r'\salt="[^"]*"', "", cover)
+    assert broken != cover
+    path = rezip(epub, tmp_path / "x.epub", {"EPUB/cover.xhtml": broken.encode()}, epub=True)
+    r = failing("epub", "ace", path)
+    assert any(v["rule"] == "image-alt" for v in r["details"]["violations"]), r["summary"]
+
+
+def test_epub_missing_a_paragraph_fails_text_fidelity(good, tmp_path):
+    build, _r, _t = good
+    epub = build / "the-future-of-migration.epub"
+    doc = member(epub, "EPUB/interview.xhtml").decode()
+    broken = re.sub(r"<p>For too long.*?</p>", "", doc, count=1, flags=re.S)
+    assert broken != doc
+    path = rezip(epub, tmp_path / "x.epub", {"EPUB/interview.xhtml": broken.encode()}, epub=True)
+    assert "For too long".casefold().split()[0] in failing("epub", "text", path)["summary"]
+
+
+def test_missing_checker_is_a_failure(good, monkeypatch):
+    build, _r, _t = good
+    monkeypatch.setattr(tools, "ace_command", lambda: None)
+    assert "cannot run" in failing("epub", "ace", build / "the-future-of-migration.epub")["summary"]
+
+
+# -- DOCX -----------------------------------------------------------------------------
+
+
+def _docx_edit(src: Path, dst: Path, edit) -> Path:
+    from lxml import etree
+
+    root = etree.fromstring(member(src, "word/document.xml"))
+    edit(root)
+    return rezip(src, dst, {"word/document.xml": etree.tostring(root, xml_declaration=True,
+                                                                encoding="UTF-8", standalone=True)})
+
+
+def test_paragraph_on_normal_fails_style_coverage(good, tmp_path):
+    build, _r, _t = good
+
+    def to_normal(root):
+        ps = next(root.iter(f"{W}pStyle"))
+        ps.getparent().remove(ps)
+
+    r = failing("docx", "styles", _docx_edit(build / "the-future-of-migration.docx", tmp_path / "x.docx", to_normal))
+    assert "paragraph on Normal" in r["summary"]
+
+
+def test_undefined_style_fails_style_coverage(good, tmp_path):
+    build, _r, _t = good
+
+    def ghost(root):
+        list(root.iter(f"{W}pStyle"))[-1].set(f"{W}val", "GhostStyle")
+
+    r = failing("docx", "styles", _docx_edit(build / "the-future-of-migration.docx", tmp_path / "x.docx", ghost))
+    assert "'GhostStyle' is used but not defined" in r["summary"]
+
+
+def test_unreadable_docx_fails_libreoffice(good, tmp_path):
+    build, _r, _t = good
+    path = rezip(build / "the-future-of-migration.docx", tmp_path / "x.docx",
+                 {"word/document.xml": b"<w:document xmlns:w='broken"})
+    failing("docx", "libreoffice", path)
+
+
+def test_docx_missing_an_answer_fails_text_fidelity(good, tmp_path):
+    build, _r, _t = good
+
+    def drop_answer(root):
+        p = next(p for p in root.iter(f"{W}p") if "".join(p.itertext()).startswith("For too long"))
+        p.getparent().remove(p)
+
+    path = _docx_edit(build / "the-future-of-migration.docx", tmp_path / "x.docx", drop_answer)
+    failing("docx", "text", path)
+    # LibreOffice reads the same file and finds the same loss.
+    assert "not the model's" in failing("docx", "libreoffice", path)["summary"]
+
+
+# -- the fidelity matcher ---------------------------------------------------------------
+
+
+def test_words_handle_hyphenation_and_spaces():
+    assert T.words("fin\u2010\nancial") == ["financial"]  # a layout engine's hyphen
+    assert T.words("wide-\nranging") == ["wide-ranging"]  # the text's own hyphen
+    assert T.words("mot\u202f: « oui »") == ["mot", ":", "«", "oui", "»"]
+    assert T.words("© IOM ARCHIVES") == T.words("© IOM archives")
+
+
+def test_note_calls_may_touch_their_word():
+    expected = T.words("the end" + T.NOTE + ".")
+    assert T.first_miss(expected, T.words("the end1.")) is None
+    assert T.first_miss(expected, T.words("the end.")) is None
+    assert T.first_miss(expected, T.words("the start.")) == 1
+    assert T.first_miss(["a", "b"], ["b", "a"]) is not None
