@@ -1,0 +1,138 @@
+"""Hand-off bundles (issue 8): folders with manifests, deterministic zips, made only from checked outputs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from checked import checked_build
+from conftest import SOURCE, run_cli
+
+from pressroom.checks.epub import cover_image, opf_metadata
+
+STEM = SOURCE.stem
+FOLDERS = {"print": f"{STEM}-print", "distribution": f"{STEM}-distribution"}
+
+
+def dist(build: Path, out: Path, tz: str, check=True):
+    return run_cli("dist", SOURCE, "--build", build, "--out", out, check=check, env={**os.environ, "TZ": tz})
+
+
+@pytest.fixture(scope="module")
+def bundles(outputs, tmp_path_factory):
+    build, _report, _table = checked_build(outputs, tmp_path_factory)
+    first, second = tmp_path_factory.mktemp("dist1"), tmp_path_factory.mktemp("dist2")
+    dist(build, first, "UTC")
+    dist(build, second, "Pacific/Kiritimati")  # another time zone, and later
+    return build, first, second
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_two_runs_give_identical_bundles(bundles):
+    _build, first, second = bundles
+    a, b = tree(first), tree(second)
+    assert sorted(a) == sorted(b)
+    assert [n for n in a if a[n] != b[n]] == []
+    assert set(a) >= {f"{FOLDERS['print']}.zip", f"{FOLDERS['distribution']}.zip"}
+
+
+def test_folder_contents(bundles):
+    build, first, _ = bundles
+    printed = {p.name for p in (first / FOLDERS["print"]).iterdir()}
+    assert printed == {f"{STEM}.pdf", "preflight.json", "manifest.json"}
+    distributed = {p.name for p in (first / FOLDERS["distribution"]).iterdir()}
+    assert distributed == {f"{STEM}.epub", f"{STEM}.screen.pdf", f"{STEM}.docx", f"{STEM}-cover.png",
+                           "epubcheck.json", "ace.json", "validation.json", "manifest.json"}
+    # The outputs are the checked files, byte for byte.
+    for name in (f"{STEM}.epub", f"{STEM}.screen.pdf", f"{STEM}.docx"):
+        assert (first / FOLDERS["distribution"] / name).read_bytes() == (build / name).read_bytes()
+    # The cover is the EPUB's own cover-image item.
+    _name, data = cover_image(build / f"{STEM}.epub")
+    assert (first / FOLDERS["distribution"] / f"{STEM}-cover.png").read_bytes() == data
+
+
+@pytest.mark.parametrize("bundle", list(FOLDERS))
+def test_manifest_is_right(bundles, bundle):
+    build, first, _ = bundles
+    folder = first / FOLDERS[bundle]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    listed = {e["name"]: e for e in manifest["files"]}
+    assert set(listed) == {p.name for p in folder.iterdir()} - {"manifest.json"}
+    for name, entry in listed.items():
+        data = (folder / name).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest(), name
+        assert entry["bytes"] == len(data), name
+    with pikepdf.open(build / f"{STEM}.pdf") as pdf:
+        assert manifest["page_count"] == len(pdf.pages)
+    assert manifest["trim"]["name"] == "a4" and manifest["trim"]["width_mm"] == 210.0
+    assert manifest["identifier"] == opf_metadata(build / f"{STEM}.epub")["identifier"]
+    assert manifest["identifier"]
+    tools = manifest["tools"]
+    assert tools["checkers"]["epubcheck"] == "5.3.0" and tools["writers"]["weasyprint"]
+    assert "WeasyPrint" in tools["producers"][f"{STEM}.pdf"]
+
+
+@pytest.mark.parametrize("bundle", list(FOLDERS))
+def test_zip_mirrors_the_folder_with_fixed_times(bundles, bundle):
+    _build, first, _ = bundles
+    folder = first / FOLDERS[bundle]
+    with zipfile.ZipFile(first / f"{FOLDERS[bundle]}.zip") as z:
+        infos = z.infolist()
+        assert infos[0].filename == f"{FOLDERS[bundle]}/manifest.json"
+        assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in infos)
+        assert {i.filename: z.read(i) for i in infos} == {
+            f"{FOLDERS[bundle]}/{p.name}": p.read_bytes() for p in folder.iterdir()}
+        assert z.testzip() is None
+
+
+def test_reports_in_bundles_hold_no_paths_or_times(bundles):
+    build, first, _ = bundles
+    for path in first.rglob("*.json"):
+        text = path.read_text()
+        assert str(build) not in text and str(first) not in text, path.name
+        assert "checkDate" not in text and "dct:date" not in text, path.name
+    preflight = json.loads((first / FOLDERS["print"] / "preflight.json").read_text())
+    assert preflight["ok"] and {r["output"] for r in preflight["results"]} == {"print"}
+    epubcheck = json.loads((first / FOLDERS["distribution"] / "epubcheck.json").read_text())
+    assert epubcheck["version"] == "5.3.0" and epubcheck["messages"] == []
+
+
+def test_no_bundle_from_failed_checks(bundles, tmp_path):
+    build, _first, _ = bundles
+    copy = tmp_path / "build"
+    shutil.copytree(build, copy)
+    report_path = copy / f"{STEM}.check.json"
+    report = json.loads(report_path.read_text())
+    report["ok"] = False
+    report["results"][0]["status"] = "fail"
+    report_path.write_text(json.dumps(report))
+    proc = dist(copy, tmp_path / "out", "UTC", check=False)
+    assert proc.returncode == 1 and "checks failed" in proc.stderr
+    assert not (tmp_path / "out" / FOLDERS["print"]).exists()
+
+
+def test_no_bundle_from_outputs_changed_after_the_check(bundles, tmp_path):
+    build, _first, _ = bundles
+    copy = tmp_path / "build"
+    shutil.copytree(build, copy)
+    with open(copy / f"{STEM}.docx", "ab") as f:
+        f.write(b"\0")
+    proc = dist(copy, tmp_path / "out", "UTC", check=False)
+    assert proc.returncode == 1 and "changed since it was checked" in proc.stderr
+
+
+def test_no_bundle_without_a_check(outputs, tmp_path):
+    for kind in ("print", "screen", "epub", "docx"):
+        shutil.copy2(outputs[kind], tmp_path / outputs[kind].name)
+    proc = dist(tmp_path, tmp_path / "out", "UTC", check=False)
+    assert proc.returncode == 1 and "run the checks first" in proc.stderr
