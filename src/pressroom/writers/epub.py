@@ -29,6 +29,7 @@ Reproducible: the identifier comes from ``identifiers.identifier``,
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import io
 import json
 import logging
@@ -358,110 +359,177 @@ def _cover_config(styles: Styles) -> dict:
         return json.load(f)
 
 
+@functools.lru_cache(maxsize=32)
+def _coverage(path: str) -> frozenset:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True, fontNumber=0) as f:
+        return frozenset(f.getBestCmap())
+
+
+class _Face:
+    """One role's fonts at one size: the language's font first, then fallbacks for the
+    characters it lacks (Latin punctuation in Arabic fonts, and the reverse)."""
+
+    def __init__(self, paths: list[Path], size: float, rtl: bool, lang: str):
+        from PIL import ImageFont, features
+
+        self.raqm = features.check("raqm")
+        layout = ImageFont.Layout.RAQM if self.raqm else ImageFont.Layout.BASIC
+        self.size = round(size)
+        self.fonts = [(ImageFont.truetype(str(p), self.size, layout_engine=layout), _coverage(str(p)))
+                      for p in paths]
+        self.rtl = rtl
+        self.lang = lang
+
+    def _font_for(self, ch: str):
+        for font, cmap in self.fonts:
+            if ord(ch) in cmap:
+                return font
+        return self.fonts[0][0]
+
+    def runs(self, text: str) -> list[tuple[object, str]]:
+        """Logical runs of one font each; spaces join the run they are in."""
+        out: list[list] = []
+        for ch in text:
+            font = out[-1][0] if out and ch.isspace() else self._font_for(ch)
+            if out and out[-1][0] is font:
+                out[-1][1] += ch
+            else:
+                out.append([font, ch])
+        return [(f, t) for f, t in out]
+
+    def _kw(self, font, text):
+        if not self.raqm:
+            return {}
+        primary = font is self.fonts[0][0]
+        return {"direction": "rtl" if (self.rtl and primary) else "ltr",
+                "language": self.lang if primary else None}
+
+    def width(self, text: str, tracking: float = 0.0) -> float:
+        total = sum(f.getlength(t, **self._kw(f, t)) for f, t in self.runs(text))
+        return total + tracking * self.size * len(text)
+
+    def draw(self, draw, x: float, y: float, text: str, fill, tracking: float = 0.0):
+        """Draw from ``x`` (the left edge, or the right edge for RTL) at top ``y``."""
+        runs = self.runs(text)
+        if tracking and not self.rtl:
+            for ch in text:
+                f = self._font_for(ch)
+                draw.text((x, y), ch, font=f, fill=fill, anchor="ls", **self._kw(f, ch))
+                x += f.getlength(ch) + tracking * self.size
+            return
+        for f, t in runs:
+            w = f.getlength(t, **self._kw(f, t))
+            if self.rtl:
+                draw.text((x - w, y), t, font=f, fill=fill, anchor="ls", **self._kw(f, t))
+                x -= w
+            else:
+                draw.text((x, y), t, font=f, fill=fill, anchor="ls", **self._kw(f, t))
+                x += w
+
+
 def cover_image(interview: m.Interview, styles: Styles) -> bytes:
-    """A typographic cover (PNG) with the kicker, title, standfirst, publisher and date."""
-    from PIL import Image, ImageDraw, ImageFont, features
+    """A typographic cover (PNG) with the kicker, title, standfirst, publisher and date.
+
+    Every colour, size and font comes from ``styles/cover.json``.
+    """
+    from PIL import Image, ImageDraw
 
     cfg = _cover_config(styles)
     meta = interview.meta
     strings = styles.strings(meta.lang)
     primary = meta.lang.split("-")[0].lower()
     rtl = meta.script_direction == "rtl"
-    fonts = dict(cfg["fonts"]["default"])
-    for role, name in cfg["fonts"].get(primary, {}).items():
-        if (styles.root / "fonts" / name).exists():
-            fonts[role] = name
-    raqm = features.check("raqm")
-    layout = ImageFont.Layout.RAQM if raqm else ImageFont.Layout.BASIC
-    direction = ("rtl" if rtl else "ltr") if raqm else None
-    language = meta.lang if raqm else None
+    lang_fonts = cfg["fonts"].get(primary, {})
+    overrides = cfg.get("languages", {}).get(primary, {})
 
-    def font(role: str, size: float):
-        return ImageFont.truetype(str(styles.path("fonts", fonts[role])), round(size), layout_engine=layout)
+    def spec(role: str) -> dict:
+        return {**cfg[role], **overrides.get(role, {})}
+
+    def face(role: str, size: float) -> _Face:
+        names = [lang_fonts.get(role), cfg["fonts"]["default"][role], *cfg["fonts"].get("fallback", [])]
+        paths = []
+        for name in names:
+            if name and (styles.root / "fonts" / name).exists() and styles.root / "fonts" / name not in paths:
+                paths.append(styles.root / "fonts" / name)
+        if not paths:
+            raise BuildError(f"no font for the cover's {role} in {styles.root / 'fonts'}")
+        return _Face(paths, size, rtl, meta.lang)
 
     W, Hh, M = cfg["width"], cfg["height"], cfg["margin"]
     measure = W - 2 * M
     img = Image.new("RGB", (W, Hh), cfg["background"])
     draw = ImageDraw.Draw(img)
+    x_start = W - M if rtl else M
 
-    def length(text, f):
-        return f.getlength(text, direction=direction, language=language) if raqm else f.getlength(text)
-
-    def wrap(text: str, f) -> list[str]:
+    def wrap(text: str, f: _Face) -> list[str]:
         lines, line = [], ""
-        for word in _break_units(text):
-            candidate = (line + word) if line else word.lstrip()
-            if line and length(candidate.rstrip(), f) > measure:
+        for unit in _break_units(text):
+            candidate = (line + unit) if line else unit.lstrip()
+            if line and f.width(candidate.rstrip()) > measure:
                 lines.append(line.rstrip())
-                line = word.lstrip()
+                line = unit.lstrip()
             else:
                 line = candidate
         if line.strip():
             lines.append(line.rstrip())
         return lines
 
-    def fit(text: str, role: str, spec: dict, max_height: float):
-        size = spec["size"]
+    def fit(text: str, role: str, max_height: float):
+        s = spec(role)
+        size = s["size"]
         while True:
-            f = font(role, size)
+            f = face(role, size)
             lines = wrap(text, f)
-            height = len(lines) * size * spec["line_height"]
-            if (len(lines) <= spec["max_lines"] and height <= max_height) or size <= spec["min_size"]:
-                return f, lines, size
-            size = max(spec["min_size"], size * cfg["shrink"])
+            step = size * s["line_height"]
+            if (len(lines) <= s["max_lines"] and len(lines) * step <= max_height) or size <= s["min_size"]:
+                return f, lines, step
+            size = max(s["min_size"], size * cfg["shrink"])
 
-    def put(y: float, text: str, f, fill, tracking: float = 0.0):
-        if rtl:
-            kw = {"direction": direction, "language": language} if raqm else {}
-            draw.text((W - M, y), text, font=f, fill=fill, anchor="ra", **kw)
-        elif tracking:
-            x = M
-            for ch in text:
-                draw.text((x, y), ch, font=f, fill=fill, anchor="la")
-                x += f.getlength(ch) + tracking * f.size
-        else:
-            kw = {"direction": direction, "language": language} if raqm else {}
-            draw.text((M, y), text, font=f, fill=fill, anchor="la", **kw)
-
-    # Footer (bottom up): publisher, date, above them a thin rule.
-    foot = cfg["footer"]
-    ff = font("footer", foot["size"])
+    # Footer (bottom up): publisher and date, a thin rule above them.
+    foot = spec("footer")
+    ff = face("footer", foot["size"])
     foot_lines = [t for t in (meta.publisher, strings.date(meta.date)) if t]
-    step = foot["size"] * foot["line_height"]
-    y_foot = Hh - M - len(foot_lines) * step
+    fstep = foot["size"] * foot["line_height"]
+    y_foot = Hh - M - len(foot_lines) * fstep
     rule_y = y_foot - foot["gap_before"]
     draw.rectangle([M, rule_y, W - M, rule_y + foot["rule_height"]], fill=cfg["muted"])
     for i, t in enumerate(foot_lines):
-        put(y_foot + i * step, t, ff, cfg["ink"] if i == 0 else cfg["muted"])
+        ff.draw(draw, x_start, y_foot + (i + 0.8) * fstep, t, cfg["ink"] if i == 0 else cfg["muted"])
 
-    # Top down: kicker, accent rule, title, standfirst.
+    # Top: kicker and accent rule.
     y = M
     if meta.section:
-        k = cfg["kicker"]
-        fk = font("kicker", k["size"])
+        k = spec("kicker")
+        fk = face("kicker", k["size"])
         text = meta.section if rtl else meta.section.upper()
-        put(y, text, fk, cfg["accent"], 0 if rtl else k["tracking"])
+        fk.draw(draw, x_start, y + k["size"], text, cfg["accent"], 0 if rtl else k["tracking"])
         y += k["size"] * 1.3 + k["gap_after"]
     r = cfg["rule"]
     x0 = W - M - r["width"] if rtl else M
     draw.rectangle([x0, y, x0 + r["width"], y + r["height"]], fill=cfg["accent"])
     y += r["height"] + r["gap_after"]
 
-    available = rule_y - foot["gap_before"] - y
-    t = cfg["title"]
-    sf = cfg["standfirst"]
-    title_font, title_lines, title_size = fit(meta.title, "title", t, available * 0.55)
-    for line in title_lines:
-        put(y, line, title_font, cfg["ink"])
-        y += title_size * t["line_height"]
-    y += t["gap_after"]
+    # Middle: title and standfirst, placed in the free space by block_position.
+    bottom = rule_y - foot["gap_before"]
+    t, sf = spec("title"), spec("standfirst")
+    title_face, title_lines, tstep = fit(meta.title, "title", (bottom - y) * 0.55)
+    block = len(title_lines) * tstep
+    sub_face, sub_lines, sstep = None, [], 0.0
     if meta.subtitle:
-        f, lines, size = fit(meta.subtitle, "standfirst", sf, rule_y - foot["gap_before"] - y)
-        for line in lines:
-            if y + size * sf["line_height"] > rule_y - foot["gap_before"]:
-                break
-            put(y, line, f, cfg["muted"])
-            y += size * sf["line_height"]
+        sub_face, sub_lines, sstep = fit(meta.subtitle, "standfirst", bottom - y - block - t["gap_after"])
+        room = int(max(0, bottom - y - block - t["gap_after"]) // sstep)
+        sub_lines = sub_lines[:room]
+        block += t["gap_after"] + len(sub_lines) * sstep
+    y += max(0.0, bottom - y - block) * cfg["block_position"]
+    for line in title_lines:
+        title_face.draw(draw, x_start, y + tstep * t["baseline"], line, cfg["ink"])
+        y += tstep
+    y += t["gap_after"]
+    for line in sub_lines:
+        sub_face.draw(draw, x_start, y + sstep * sf["baseline"], line, cfg["muted"])
+        y += sstep
 
     out = io.BytesIO()
     img.save(out, format="PNG", optimize=False)
