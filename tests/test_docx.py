@@ -613,10 +613,19 @@ def test_arabic_is_right_to_left(arabic_docx, tmp_path):
     styles = xml(path, "word/styles.xml")
     assert styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS).get(w("bidi")) == "ar"
     assert xml(path, "word/settings.xml").find("w:themeFontLang", NS).get(w("bidi")) == "ar"
-    # Complex-script bold and italic, and the Arabic fonts from styles/docx.json.
-    for sid, tag in (("Strong", "bCs"), ("Emphasis", "iCs"), ("Question", "bCs")):
+    # Complex-script bold and italic in the template; Arabic has no italic, so its
+    # emphasis is weight (styles/docx.json, as styles/languages.css does).
+    template = xml(TEMPLATE, "word/styles.xml")
+    for sid, tags in (("Strong", ("b", "bCs")), ("Emphasis", ("i", "iCs")), ("Question", ("b", "bCs"))):
+        s = template.find(f"w:style[@w:styleId='{sid}']", NS)
+        for tag in tags:
+            assert s.find(f"w:rPr/w:{tag}", NS) is not None, f"template {sid} lacks w:{tag}"
+    for sid in ("Strong", "Emphasis", "StrongEmphasis", "Question"):
         s = styles.find(f"w:style[@w:styleId='{sid}']", NS)
-        assert s.find(f"w:rPr/w:{tag}", NS) is not None, f"{sid} lacks w:{tag}"
+        assert s.find("w:rPr/w:bCs", NS) is not None and s.find("w:rPr/w:b", NS) is not None, sid
+    assert styles.find(".//w:rPr/w:iCs", NS) is None and styles.find(".//w:rPr/w:i", NS) is None
+    # Set ragged: LibreOffice's kashida justification corrupts its PDF's text layer.
+    assert not styles.xpath("//w:jc[@w:val='both']", namespaces=NS)
     cs = {f.get(w("cs")) for f in styles.iter(w("rFonts"))}
     assert cs == {"Noto Naskh Arabic", "Noto Sans Arabic"}
     # No letter-spacing: it would break the joins of the Arabic script (styles/docx.json).

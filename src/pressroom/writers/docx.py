@@ -171,6 +171,14 @@ _SETTINGS_AFTER_THEMEFONTLANG = ("w:clrSchemeMapping", "w:doNotIncludeSubdocsInS
                                  "w:listSeparator")
 
 
+_RPR_ORDER = ("w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike",
+              "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid",
+              "w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz",
+              "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign",
+              "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+_RPR_AFTER = {tag: _RPR_ORDER[i + 1:] for i, tag in enumerate(_RPR_ORDER)}
+
+
 def _segments(text: str) -> list[tuple[str, bool]]:
     """Split text of a right-to-left paragraph into (text, is_rtl) runs.
 
@@ -211,6 +219,8 @@ class _Writer:
         self.data = _load_data(styles)
         self.strings = styles.strings(interview.meta.lang)
         self.rtl = interview.meta.script_direction == "rtl"
+        primary = interview.meta.lang.split("-")[0].lower()
+        self.italic = self.data["languages"].get(primary, {}).get("italic", True) is not False
         self.notes = {n.number: n for n in interview.notes}
         self.noted: list[int] = []
         self.bookmark_id = 0
@@ -311,6 +321,8 @@ class _Writer:
 
     def _style_for(self, em: bool, strong: bool, link) -> tuple[str | None, tuple[str, ...]]:
         if link is not None:
+            if em and not self.italic:
+                em, strong = False, True
             direct = (("w:b", "w:bCs") if strong else ()) + (("w:i", "w:iCs") if em else ())
             return "Hyperlink", direct
         if em and strong:
@@ -692,6 +704,23 @@ class _Writer:
             for rpr in styles_el.iter(qn("w:rPr")):
                 for sp in rpr.findall(qn("w:spacing")):
                     rpr.remove(sp)
+        if scripts.get("italic") is False:
+            # No italic in the script: emphasis is weight (as styles/languages.css does).
+            for style in styles_el.iter(qn("w:style")):
+                rpr = style.find(qn("w:rPr"))
+                if rpr is None:
+                    continue
+                italic = [el for el in rpr if el.tag in (qn("w:i"), qn("w:iCs"))]
+                for el in italic:
+                    rpr.remove(el)
+                if italic and style.get(qn("w:styleId")) in ("Emphasis", "StrongEmphasis"):
+                    for tag in ("w:b", "w:bCs"):
+                        if rpr.find(qn(tag)) is None:
+                            rpr.insert_element_before(OxmlElement(tag), *_RPR_AFTER[tag])
+        if scripts.get("justify") is False:
+            for jc in list(styles_el.iter(qn("w:jc"))):
+                if jc.get(qn("w:val")) == "both":
+                    jc.getparent().remove(jc)
 
     def properties(self):
         iv, meta = self.iv, self.iv.meta
