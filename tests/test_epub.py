@@ -150,6 +150,7 @@ title: Rivers and harbours
 subtitle: A conversation about water, trade and the cities that grew beside them
 date: 2024-03-05
 lang: en
+identifier: urn:isbn:9780306406157
 publisher: Test Press
 interviewer:
   name: Ada Writer
@@ -577,3 +578,37 @@ def test_page_list_matches_print_pdf_mid_paragraph(long_build):
 def test_page_list_in_every_fixture(photo_epub, arabic_epub):
     for path in (photo_epub, arabic_epub):
         assert _check_page_list(path)[0] == 1
+
+
+def test_identifier_from_front_matter(photo_epub):
+    b = Book(photo_epub)
+    uid = b.opf.get("unique-identifier")
+    assert b.opf.find(f".//dc:identifier[@id='{uid}']", NS).text == "urn:isbn:9780306406157"
+    assert b.meta("pageBreakSource") == [_expected_identifier({"identifier": "urn:isbn:9780306406157"}, "print")]
+
+
+def test_checks_ace_cannot_make(seed_epub, photo_epub):
+    """WCAG points behind the conformance claim that Ace does not test."""
+    for path in (seed_epub, photo_epub):
+        b = Book(path)
+        for href, doc in b.xhtml().items():
+            # 2.4.2 Page Titled
+            title = doc.find("x:head/x:title", NS)
+            assert title is not None and (title.text or "").strip(), href
+            # 1.3.1: heading levels never skip
+            levels = [int(etree.QName(e).localname[1]) for e in doc.iter()
+                      if isinstance(e.tag, str) and re.fullmatch(r"h[1-6]", etree.QName(e).localname)]
+            for a, c in zip(levels, levels[1:]):
+                assert c <= a + 1, f"{href}: h{a} then h{c}"
+        # 1.3.2 Meaningful Sequence: the cover, then the contents, then the text; all linear.
+        refs = list(b.opf.iter("{%s}itemref" % NS["opf"]))
+        assert all(r.get("linear") in (None, "yes") for r in refs)
+    # 1.4.4 Resize text / 1.4.12 Text Spacing: the stylesheet has no absolute sizes, no !important,
+    # and leaves the text's font to the reader (only code is set in the generic monospace).
+    css = (ROOT / "styles" / "epub.css").read_text(encoding="utf-8")
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    assert not re.search(r"\d(px|pt|pc|cm|mm|in|q)\b", css, re.I), "absolute unit in epub.css"
+    assert "!important" not in css
+    assert re.findall(r"font-family\s*:\s*([^;}]+)", css) == ["monospace"]
+    # 1.4.3 Contrast: no colours in the stylesheet, the reading system's theme applies.
+    assert not re.search(r"(^|[;{\s])(color|background(-color)?)\s*:", css)

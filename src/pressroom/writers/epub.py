@@ -148,7 +148,10 @@ def print_page_starts(interview: m.Interview, styles: Styles, trim: str | None =
            for p in pdf.stylesheets(styles, "print", trim, None)]
     doc_html = weasyprint.HTML(string=pdf.html_for(interview, styles, "print").decode("utf-8"),
                                base_url=str(styles.root) + os.sep, url_fetcher=fetcher)
-    document = doc_html.render(stylesheets=css, font_config=font_config)
+    try:
+        document = doc_html.render(stylesheets=css, font_config=font_config)
+    except Exception as e:  # the page-list is promised by the metadata: no silent fallback
+        raise BuildError(f"laying out the print edition for the EPUB page-list failed: {e}") from e
 
     root = doc_html.etree_element
     parents = {c: p for p in root.iter() for c in p}
