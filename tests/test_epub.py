@@ -550,7 +550,10 @@ def _assert_markers_match_pdf(epub: Path, pdf: Path) -> dict:
         # across the break; the marker stands before it) ...
         probe = after[1:7] if len(after) > 7 else after[:6]
         assert _in_order(pages[n - 1], probe), f"page {n} does not contain {' '.join(probe)!r}"
-        # ... not on page n - 1, where the words just before it are.
+        # ... nothing of the text before the marker of page 1 ...
+        if n == 1:
+            assert not before, f"text before the marker of page 1: {' '.join(before[-6:])!r}"
+        # ... and not on page n - 1, where the words just before it are.
         if n > 1 and before:
             back = before[-6:]
             assert _in_order(pages[n - 2], back), f"page {n - 1} does not end with {' '.join(back)!r}"
@@ -573,6 +576,12 @@ def test_page_list_matches_print_pdf_mid_paragraph(long_build):
     assert inside, "no marker inside a paragraph"
     for el in inside:
         assert etree.QName(el).localname == "span"
+
+
+def test_page_list_matches_print_pdf_photo(photo_epub):
+    """Print-only markup (the print kicker) does not shift the markers."""
+    pdf = build("print", photo_epub.with_suffix(".md"), photo_epub.parent)
+    _assert_markers_match_pdf(photo_epub, pdf)
 
 
 def test_page_list_in_every_fixture(photo_epub, arabic_epub):

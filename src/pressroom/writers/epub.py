@@ -97,7 +97,9 @@ def _local(tag) -> str:
 
 
 def _key(el, parent_of) -> tuple:
-    """(id of the nearest ancestor-or-self with an id, path of (tag, index among same-tag siblings))."""
+    """(id of the nearest ancestor-or-self with an id, path of steps (tag, class, index among
+    the siblings with the same tag and class)). The class keeps an element that only one edition
+    has (a print-only kicker, say) from taking the place of its namesake in the other."""
     path = []
     node = el
     while node is not None:
@@ -107,9 +109,9 @@ def _key(el, parent_of) -> tuple:
         parent = parent_of(node)
         if parent is None:
             break
-        tag = _local(node.tag)
-        same = [c for c in parent if _local(c.tag) == tag]
-        path.append((tag, same.index(node)))
+        tag, cls = _local(node.tag), node.get("class") or ""
+        same = [c for c in parent if _local(c.tag) == tag and (c.get("class") or "") == cls]
+        path.append((tag, cls, same.index(node)))
         node = parent
     return "", tuple(reversed(path))
 
