@@ -15,6 +15,7 @@ styles/fonts, glyphs missing from the fonts).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -463,6 +464,38 @@ class _Finisher:
 
 # -- writing --------------------------------------------------------------------------------
 
+#: Inside ``shared_layout()``: one FontConfiguration for every edition written, and the
+#: print edition's layout kept for the EPUB writer's page-list (``kept_print_layout``).
+_shared: dict | None = None
+
+
+@contextlib.contextmanager
+def shared_layout():
+    """Within this block (``pressroom all``), editions written in this process share one
+    FontConfiguration (the @font-face files are loaded once) and the EPUB writer reuses the
+    print edition's layout instead of laying it out again. The output bytes are the same."""
+    global _shared
+    from weasyprint.text.fonts import FontConfiguration
+
+    _shared = {"fonts": FontConfiguration(), "layouts": {}}
+    try:
+        yield
+    finally:
+        _shared = None
+
+
+def _layout_key(interview: m.Interview, styles: Styles, trim: str | None) -> tuple:
+    return id(interview), str(styles.root), trim_sheet(styles, trim).name
+
+
+def kept_print_layout(interview: m.Interview, styles: Styles, trim: str | None):
+    """The print edition's (weasyprint.HTML, Document) laid out by ``write`` inside
+    ``shared_layout()``, handed over once; None outside it or if not written yet."""
+    if _shared is None:
+        return None
+    return _shared["layouts"].pop(_layout_key(interview, styles, trim), None)
+
+
 def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: str | None = None,
           icc: str | None = None, base_dir: str | None = None) -> bytes:
     if edition not in EDITIONS:
@@ -486,7 +519,7 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
         if converted is not None:
             overrides[image.path] = converted
     fetcher = _fetcher_class()(roots, overrides)
-    font_config = FontConfiguration()
+    font_config = _shared["fonts"] if _shared is not None else FontConfiguration()
     color_profiles: dict = {}  # shared by every stylesheet and the document (@color-profile)
     base_url = str(styles.root) + os.sep
     try:
@@ -517,8 +550,12 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
     try:
         doc = weasyprint.HTML(string=html_for(interview, styles, edition).decode("utf-8"),
                               base_url=base_url, url_fetcher=fetcher)
-        data = doc.write_pdf(stylesheets=css, font_config=font_config, color_profiles=color_profiles,
-                             finisher=finisher, **options)
+        # render + write_pdf is what HTML.write_pdf does; split to keep the print layout.
+        document = doc.render(stylesheets=css, font_config=font_config, color_profiles=color_profiles,
+                              **options)
+        if edition == "print" and _shared is not None:
+            _shared["layouts"][_layout_key(interview, styles, trim)] = (doc, document)
+        data = document.write_pdf(finisher=finisher, **options)
     except FatalURLFetchingError as e:
         raise BuildError(f"fetching refused: {e}") from None
     finally:
