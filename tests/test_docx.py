@@ -267,6 +267,10 @@ def test_python_docx_reads_it_and_every_seed_word_is_there(outputs):
 
     d = docx.Document(str(outputs["docx"]))
     assert d.paragraphs, "no paragraphs"
+    # The style names an editor sees, in order of first use.
+    names = list(dict.fromkeys(p.style.name for p in d.paragraphs))
+    assert names == ["Kicker", "Caption", "Title", "Subtitle", "Byline", "Question", "Answer",
+                     "Answer Continued", "Interviewer Note"], names
     assert_in_order(seed_words(), docx_text(outputs["docx"]), "DOCX read by python-docx")
 
 
