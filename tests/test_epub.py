@@ -313,6 +313,12 @@ def test_zip_layout_and_rebuild_identical(seed_epub, tmp_path):
     assert again.read_bytes() == seed_epub.read_bytes()
 
 
+def test_same_epub_from_pressroom_all(seed_epub, tmp_path):
+    """``pressroom all`` hands the print layout to the EPUB writer: the same bytes."""
+    run_cli("all", SOURCE, "--outdir", tmp_path)
+    assert (tmp_path / seed_epub.name).read_bytes() == seed_epub.read_bytes()
+
+
 def test_accessibility_metadata_from_content(seed_epub, photo_epub):
     # The seed has a lead image without a file: nothing visual in the EPUB but the cover,
     # which repeats text the book carries.

@@ -141,19 +141,28 @@ def print_page_starts(interview: m.Interview, styles: Styles, trim: str | None =
 
     from . import pdf
 
-    roots = [styles.root]
-    if interview.image and interview.image.path:
-        roots.append(Path(interview.image.path).parent)
-    fetcher = pdf._fetcher_class()(roots)
-    font_config = FontConfiguration()
-    css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=font_config)
-           for p in pdf.stylesheets(styles, "print", trim, None)]
-    doc_html = weasyprint.HTML(string=pdf.html_for(interview, styles, "print").decode("utf-8"),
-                               base_url=str(styles.root) + os.sep, url_fetcher=fetcher)
-    try:
-        document = doc_html.render(stylesheets=css, font_config=font_config)
-    except Exception as e:  # the page-list is promised by the metadata: no silent fallback
-        raise BuildError(f"laying out the print edition for the EPUB page-list failed: {e}") from e
+    # Inside pdf.shared_layout() (``pressroom all``) the print writer hands over its own layout.
+    kept = pdf.kept_print_layout(interview, styles, trim) if hasattr(pdf, "kept_print_layout") else None
+    if kept is not None:
+        doc_html, document = kept
+    else:
+        roots = [styles.root]
+        if interview.image and interview.image.path:
+            roots.append(Path(interview.image.path).parent)
+        fetcher = pdf._fetcher_class()(roots)
+        font_config = FontConfiguration()
+        color_profiles: dict = {}
+        try:
+            css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=font_config,
+                                  color_profiles=color_profiles)
+                   for p in pdf.stylesheets(styles, "print", trim, None)]
+            doc_html = weasyprint.HTML(string=pdf.html_for(interview, styles, "print").decode("utf-8"),
+                                       base_url=str(styles.root) + os.sep, url_fetcher=fetcher)
+            document = doc_html.render(stylesheets=css, font_config=font_config, color_profiles=color_profiles)
+        except BuildError:
+            raise
+        except Exception as e:  # the page-list is promised by the metadata: no silent fallback
+            raise BuildError(f"laying out the print edition for the EPUB page-list failed: {e}") from e
 
     root = doc_html.etree_element
     parents = {c: p for p in root.iter() for c in p}
