@@ -476,7 +476,8 @@ def report(scales: dict, phase_results: dict, notes: list[str], load: tuple[str,
         cells = []
         for f in factors:
             m_, pe, pd_, pp = job(f, mk), job(f, "pandoc epub"), job(f, "pandoc docx"), job(f, "pandoc html + weasyprint pdf")
-            if not all(x and x.samples for x in (m_, pe, pd_, pp)):
+            if not all(x and x.samples for x in (m_, pe, pd_, pp)) or not scales[f]["pages"] \
+                    or not scales[f]["pandoc_pages"]:
                 cells.append("–")
                 continue
             ours = m_.median("wall") / scales[f]["pages"]
@@ -548,6 +549,8 @@ def main(argv=None) -> int:
     ap.add_argument("--scales", default="1,10,50", help="lengths, as multiples of the interview (default 1,10,50)")
     ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", 5)),
                     help="runs per job and length; the median is reported (default 5, env BENCH_RUNS)")
+    ap.add_argument("--runs-large", type=int, default=int(os.environ.get("BENCH_RUNS_LARGE", 3)),
+                    help="runs per job at 10x and longer (default 3, env BENCH_RUNS_LARGE)")
     ap.add_argument("--phase-runs", type=int, default=3, help="runs of the phase split (default 3; 0 to skip)")
     ap.add_argument("--only", default="", help="comma-separated substrings: run only the jobs whose name matches")
     ap.add_argument("--out", default=str(ROOT / "build" / "bench"), help="folder for results (default build/bench)")
@@ -571,11 +574,13 @@ def main(argv=None) -> int:
             jobs, info = prepare_scale(work, f, text, with_all, args.make_target)
             if only:
                 jobs = [j for j in jobs if any(s in j.name for s in only)]
-            print(f"== {f}×: {info['words']} words, {info['bytes']} bytes; {len(jobs)} jobs × {args.runs} runs"
+            runs = args.runs if f < 10 else args.runs_large
+            print(f"== {f}×: {info['words']} words, {info['bytes']} bytes; {len(jobs)} jobs × {runs} runs"
                   f" (load {loadavg()})", file=sys.stderr, flush=True)
-            # One unmeasured warm-up of every job (page cache, .pyc files, font caches).
+            # One unmeasured warm-up of every job, at the first length only (page
+            # cache, .pyc files, font caches): the other lengths run the same programs.
             # A job that fails (a writer not there yet) is dropped and reported.
-            for j in list(jobs):
+            for j in list(jobs) if f == factors[0] else []:
                 try:
                     j.run()
                 except (RuntimeError, subprocess.CalledProcessError) as e:
@@ -584,9 +589,14 @@ def main(argv=None) -> int:
                 j.samples.clear()
             # Interleaved runs: each run measures every job once, so a burst of
             # other work on the machine affects all jobs alike.
-            for r in range(args.runs):
-                for j in jobs:
-                    s = j.run()
+            for r in range(runs):
+                for j in list(jobs):
+                    try:
+                        s = j.run()
+                    except (RuntimeError, subprocess.CalledProcessError) as e:
+                        print(f"   {j.name}: dropped, it failed: {str(e).splitlines()[-1][:200]}", file=sys.stderr)
+                        jobs.remove(j)
+                        continue
                     print(f"   run {r + 1}: {j.name}: {s.wall:.3f} s wall, {s.cpu:.3f} s cpu, {s.rss / MiB:.0f} MiB",
                           file=sys.stderr, flush=True)
             pages = pdf_pages(work / f"x{f}" / "out" / "print.pdf") if (work / f"x{f}" / "out" / "print.pdf").exists() else 0
@@ -597,7 +607,7 @@ def main(argv=None) -> int:
                     if other.exists() and pdf_pages(other) != pdf_pages(j.output):
                         print(f"   warning: {j.name} gave {pdf_pages(j.output)} pages, pressroom {pdf_pages(other)}",
                               file=sys.stderr)
-            scales[f] = {"jobs": jobs, "info": info, "pages": pages or 1, "pandoc_pages": ppages or 1}
+            scales[f] = {"jobs": jobs, "info": info, "pages": pages, "pandoc_pages": ppages}
             if args.phase_runs:
                 src = Path(info["source"])
                 for fmt in ("print", "screen", "epub", "docx"):
