@@ -57,6 +57,8 @@ CHAPTER = "interview.xhtml"
 COVER_PAGE = "cover.xhtml"
 NAV = "nav.xhtml"
 CSS = "epub.css"
+#: Per-language typography shared with the PDF (issue 6); it names no font.
+LANG_CSS = "languages.css"
 COVER_IMAGE = "images/cover.png"
 
 #: The conformance claim, backed by tests/test_epub.py (EPUBCheck + Ace + the checks Ace cannot make).
@@ -220,7 +222,7 @@ def print_page_starts(interview: m.Interview, styles: Styles, trim: str | None =
 
 
 def html_options() -> H.HtmlOptions:
-    return H.HtmlOptions(footnotes="aside", placeholder="caption", epub=True, stylesheets=(CSS,))
+    return H.HtmlOptions(footnotes="aside", placeholder="caption", epub=True, stylesheets=(CSS, LANG_CSS))
 
 
 def _image_name(image: m.Image | None) -> str | None:
@@ -598,6 +600,7 @@ def _xhtml(meta: m.Metadata, title: str, epub_ns: bool = True):
     head.append(H.E("meta", {"charset": "utf-8"}))
     head.append(H.E("title", text=title))
     head.append(H.E("link", {"rel": "stylesheet", "type": "text/css", "href": CSS}))
+    head.append(H.E("link", {"rel": "stylesheet", "type": "text/css", "href": LANG_CSS}))
     body = etree.SubElement(root, f"{{{XHTML}}}body")
     return root, body
 
@@ -739,6 +742,7 @@ def _package(interview, styles, strings, chapter: bytes, markers: list[int], cov
         return it
 
     css = item("css", CSS, "text/css", styles.path(CSS).read_bytes())
+    item("css-languages", LANG_CSS, "text/css", styles.path(LANG_CSS).read_bytes())
     item("cover-image", COVER_IMAGE, "image/png", cover_png, ["cover-image"])
     cover_page = item("cover", COVER_PAGE, "application/xhtml+xml", cover_document(interview, strings))
     image_name = _image_name(interview.image)
