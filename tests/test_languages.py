@@ -493,6 +493,11 @@ def test_docx_converts_in_libreoffice(built, libreoffice, lang):
     pdf = libreoffice[lang]
     assert pdf.exists() and pdf.stat().st_size > 1000, f"LibreOffice did not convert {lang}.docx"
     assert_text_in(lang, pdftotext(pdf), "docx")
+    # LibreOffice renders with installed fonts: the script's Noto family must have been found
+    # (Debian: fonts-noto-core, fonts-noto-cjk), not a substitute without the glyphs.
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
+    need = {"ar": "NotoNaskhArabic", "zh": "NotoSerifCJK"}.get(lang, "NotoSerif")
+    assert need in fonts, f"LibreOffice set {lang}.docx without {need}:\n{fonts}"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -641,3 +646,22 @@ def test_chinese_fixture_within_the_shipped_coverage():
         han = {c for c in text if "\u4e00" <= c <= "\u9fff"}
         assert han and not [c for c in han if ord(c) not in cmap], name
         assert len(cmap) >= 7800, f"{name}: coverage shrank to {len(cmap)} characters"
+
+
+def test_hyphenation_dictionaries_and_settings():
+    """WeasyPrint hyphenates with the Pyphen dictionary of the element's lang: French,
+    Spanish, Russian and English must have one; Arabic and Chinese get no hyphenation."""
+    import pyphen
+
+    for lang in ("fr", "es", "ru", "en", "fr-CA", "es-419"):
+        assert pyphen.language_fallback(lang), f"no hyphenation patterns for {lang}"
+    assert pyphen.Pyphen(lang="ru").inserted("конференционному") != "конференционному"
+    css = (STYLES / "languages.css").read_text(encoding="utf-8")
+    for lang in ("ar", "zh"):
+        assert re.search(rf"html:lang\({lang}\) \* {{ hyphens: manual;", css), lang
+
+
+def test_russian_pdf_is_hyphenated(built):
+    """The Russian fixture's long words do break across lines with a hyphen somewhere."""
+    text = pdftotext(built["ru"]["print"])
+    assert re.search("[а-я][\u2010-]\n[а-я]", text), "no hyphenated line end in the Russian PDF"
