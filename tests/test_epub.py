@@ -20,7 +20,7 @@ import pytest
 from lxml import etree
 
 from conftest import ROOT, SOURCE, build, run_cli
-from textcheck import assert_in_order, epub_text, pdf_text, seed_words, words
+from textcheck import assert_in_order, epub_text, seed_words, words
 
 NS = {
     "opf": "http://www.idpf.org/2007/opf",

@@ -580,7 +580,7 @@ def cover_alt(interview: m.Interview, strings: Strings) -> str:
     parts = [strings["cover"] + ":", meta.title + "."]
     if meta.subtitle:
         parts.append(meta.subtitle.rstrip(".") + ".")
-    parts += [t for t in (meta.publisher, strings.date(meta.date)) if t]
+    parts.append(", ".join(t for t in (meta.publisher, strings.date(meta.date)) if t) + ".")
     return " ".join(parts)
 
 
@@ -741,7 +741,7 @@ def _package(interview, styles, strings, chapter: bytes, markers: list[int], cov
         book.add_item(it)
         return it
 
-    css = item("css", CSS, "text/css", styles.path(CSS).read_bytes())
+    item("css", CSS, "text/css", styles.path(CSS).read_bytes())
     item("css-languages", LANG_CSS, "text/css", styles.path(LANG_CSS).read_bytes())
     item("cover-image", COVER_IMAGE, "image/png", cover_png, ["cover-image"])
     cover_page = item("cover", COVER_PAGE, "application/xhtml+xml", cover_document(interview, strings))
@@ -754,7 +754,6 @@ def _package(interview, styles, strings, chapter: bytes, markers: list[int], cov
                        direction=meta.script_direction)
     book.add_item(nav)
     book.add_item(epub.EpubNcx())
-    del css
 
     book.toc = [(epub.Section(meta.title, f"{CHAPTER}#title"),
                  [epub.Link(f"{CHAPTER}#{ex.id}", _question_text(ex), f"toc-{ex.id}")
