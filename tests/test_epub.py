@@ -627,3 +627,41 @@ def test_checks_ace_cannot_make(seed_epub, photo_epub):
     assert re.findall(r"font-family\s*:\s*([^;}]+)", css) == ["monospace"]
     # 1.4.3 Contrast: no colours in the stylesheet, the reading system's theme applies.
     assert not re.search(r"(^|[;{\s])(color|background(-color)?)\s*:", css)
+
+
+def test_ace_can_fail(seed_epub, tmp_path):
+    """The Ace gate is real: without the accessibility metadata the same book fails."""
+    bad = tmp_path / "no-a11y.epub"
+    with zipfile.ZipFile(seed_epub) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.endswith(".opf"):
+                data = re.sub(rb'<meta property="schema:accessMode">[^<]*</meta>', b"", data)
+            zout.writestr(info, data, compress_type=info.compress_type)
+    report = ace(bad, tmp_path)
+    assert report["earl:result"]["earl:outcome"] == "fail"
+
+
+def test_accessibility_derivation_units():
+    """Features follow the content: no page-list, no pageNavigation; a photo without a file is
+    not an image of the EPUB."""
+    import dataclasses
+
+    from pressroom import reader
+    from pressroom.styles import open_styles
+    from pressroom.writers import epub
+
+    iv = reader.read(SOURCE)
+    strings = open_styles().strings("en")
+    props = epub.accessibility(iv, strings, has_page_list=False)
+    feats = [v for p, v in props if p == "schema:accessibilityFeature"]
+    assert "pageNavigation" not in feats and "pageBreakMarkers" not in feats
+    assert [v for p, v in props if p == "schema:accessMode"] == ["textual"]
+    with_photo = dataclasses.replace(iv, image=dataclasses.replace(
+        iv.image, path=str(SOURCE), media_type="image/jpeg", alt=""))
+    props = epub.accessibility(with_photo, strings, has_page_list=True)
+    feats = [v for p, v in props if p == "schema:accessibilityFeature"]
+    assert "visual" in [v for p, v in props if p == "schema:accessMode"]
+    assert "alternativeText" not in feats, "an image without alt text"
+    assert "textual" not in [v for p, v in props if p == "schema:accessModeSufficient"]
+    assert "pageNavigation" in feats
