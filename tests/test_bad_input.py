@@ -367,6 +367,8 @@ GOOD = {
     "tabs_in_text": OK.replace("An answer.", "An\tanswer.").encode(),
     "escaped_html": OK.replace("An answer.", "An \\<b> answer &lt;i&gt;.").encode(),
     "nesting_at_the_limit": (HEAD + "## Q?\n\n" + "- " * 6 + "> " * 6 + "x\n").encode(),
+    "inline_note_syntax_is_text": OK.replace("An answer.", "An answer ^[not a note] ^[].").encode(),
+    "yaml_anchor_without_alias": OK.replace("title: T", "title: &t T").encode(),
 }
 
 

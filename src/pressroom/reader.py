@@ -132,7 +132,10 @@ class _Loader(yaml.SafeLoader):
     def construct_object(self, node, deep=False):
         try:
             return super().construct_object(node, deep)
-        except (ValueError, TypeError, OverflowError) as e:
+        except yaml.MarkedYAMLError:
+            raise
+        except Exception as e:  # PyYAML's constructors fail in many ways on values they do not expect
+            e = str(e) or type(e).__name__
             if node.tag.endswith(":timestamp"):
                 raise _Refused(f"'{node.value}' is not a valid date ({e})", node.start_mark,
                                "write a real calendar date as YYYY-MM-DD, e.g. date: 2023-12-01") from None
@@ -145,7 +148,8 @@ class _Loader(yaml.SafeLoader):
 
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"maxNesting": _MD_MAX_NESTING})
-    md.use(front_matter_plugin).use(footnote_plugin)
+    # Inline notes (^[text]) are off: a note is a [^label] call and a [^label]: definition.
+    md.use(front_matter_plugin).use(footnote_plugin, inline=False)
     md.validateLink = lambda url: True  # we check schemes ourselves, with a clear error
     return md
 
