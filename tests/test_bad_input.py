@@ -556,3 +556,27 @@ def test_atomic_output_holds_signals_back_while_renaming(tmp_path):
         signal.signal(signal.SIGUSR1, previous)
     assert received == ["usr1"]
     assert (tmp_path / "out.bin").read_bytes() == b"data"
+
+
+def test_an_internal_error_is_still_one_line(tmp_path, capsys, monkeypatch):
+    """A bug (any exception, even a BaseException like WeasyPrint's FatalURLFetchingError) is one line, exit 1."""
+    from pressroom import reader as reader_module
+
+    source = tmp_path / "ok.md"
+    source.write_text(OK, encoding="utf-8")
+    out = tmp_path / "out.json"
+    out.write_bytes(PREVIOUS)
+
+    class Fatal(BaseException):
+        pass
+
+    for error in (RuntimeError("boom\nsecond line"), RecursionError("deep"), Fatal("refused to fetch")):
+        def broken(path, error=error):
+            raise error
+
+        monkeypatch.setattr(reader_module, "read", broken)
+        proc = run_main(capsys, monkeypatch, "model", source, "-o", out)
+        assert proc.returncode == 1
+        assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr, proc.stderr
+        assert proc.stderr.startswith(f"pressroom: internal error: {type(error).__name__}: ")
+        assert out.read_bytes() == PREVIOUS

@@ -118,13 +118,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
-    except OSError as e:
-        target = e.filename2 or e.filename
-        where = f" {target}" if target else ""
-        print(f"pressroom: cannot write{where}: {e.strerror or e}", file=sys.stderr)
-        return 1
-    except Exception as e:  # a bug: still one line, never a half-written output
-        if os.environ.get("PRESSROOM_DEBUG"):
+    except (SystemExit, GeneratorExit):
+        raise
+    except BaseException as e:  # a bug (or a BaseException such as WeasyPrint's FatalURLFetchingError):
+        if os.environ.get("PRESSROOM_DEBUG"):  # still one line, never a half-written output
             raise
         message = " ".join(str(e).split())[:300]
         print(f"pressroom: internal error: {type(e).__name__}: {message} "
@@ -150,7 +147,7 @@ def _run(args) -> int:
 
         text = to_json(interview)
         if args.output:
-            write_atomic(args.output, text.encode("utf-8"))
+            _write(args.output, text.encode("utf-8"))
         else:
             sys.stdout.write(text)
         return 0
@@ -162,8 +159,15 @@ def _run(args) -> int:
     if args.command == "pdf":
         options = {"edition": args.edition, "trim": args.trim, "icc": args.icc}
     data = writer.write(interview, styles, **options)
-    write_atomic(Path(args.output), data)
+    _write(Path(args.output), data)
     return 0
+
+
+def _write(path, data: bytes) -> None:
+    try:
+        write_atomic(path, data)
+    except OSError as e:
+        raise BuildError(f"cannot write {path}: {e.strerror or e}") from None
 
 
 if __name__ == "__main__":  # pragma: no cover
