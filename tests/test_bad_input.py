@@ -45,6 +45,18 @@ def png_bytes(fmt="PNG") -> bytes:
     return buf.getvalue()
 
 
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that claims huge dimensions (a decompression bomb's header) with almost no data."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) + chunk(b"IEND", b""))
+
+
 @dataclass
 class Case:
     source: str | bytes
@@ -158,6 +170,8 @@ CASES: dict[str, Case] = {
     "image_not_an_image": Case(fm(IMG.format("photo.jpg")), 6, "image.file 'photo.jpg' is not a readable image", {"photo.jpg": b"not a photo"}),
     "image_truncated": Case(fm(IMG.format("photo.png")), 6, "image.file 'photo.png' is not a readable image", {"photo.png": "truncated"}),
     "image_gif": Case(fm(IMG.format("photo.gif")), 6, "image.file 'photo.gif' is GIF, not JPEG or PNG", {"photo.gif": "gif"}),
+    "image_huge_dimensions": Case(fm(IMG.format("huge.png")), 6, "image.file 'huge.png' has more than 50 megapixels", {"huge.png": "huge"}),
+    "image_bomb_dimensions": Case(fm(IMG.format("bomb.png")), 6, "image.file 'bomb.png' has more than 50 megapixels", {"bomb.png": "bomb"}),
     "image_is_a_folder": Case(fm(IMG.format("photos")), 6, "image.file 'photos' is not a file", {"photos": "dir"}),
     "image_outside_folder": Case(fm(IMG.format("../outside.png")), 6, "image.file '../outside.png' is outside the source's folder", {"../outside.png": "png"}),
     "image_symlink_outside": Case(fm(IMG.format("link.png")), 6, "image.file 'link.png' is outside the source's folder", {"../outside.png": "png", "link.png": ("symlink", "../outside.png")}),
@@ -194,6 +208,8 @@ def _make_files(folder: Path, files: dict):
             target.write_bytes(png_bytes())
         elif spec == "gif":
             target.write_bytes(png_bytes("GIF"))
+        elif spec in ("huge", "bomb"):
+            target.write_bytes(png_header(10_000, 6_000) if spec == "huge" else png_header(60_000, 60_000))
         elif spec == "truncated":
             target.write_bytes(png_bytes()[:60])
         else:

@@ -40,6 +40,8 @@ MAX_RAW_WORD = 2048
 MAX_FRONT_MATTER = 64 * 1024
 #: YAML collections nested deeper than this are refused (front matter needs 3).
 MAX_YAML_DEPTH = 8
+#: A lead photo with more pixels than this is refused before it is decoded.
+MAX_IMAGE_PIXELS = 50_000_000
 #: Block nesting (quotes and lists) deeper than this is refused.
 MAX_NESTING = 12
 #: markdown-it silently drops content nested deeper than its maxNesting; ours
@@ -456,23 +458,32 @@ class _Reader:
                              "check the file name, or remove 'file:' to set a placeholder until the photo arrives")
         if not target.is_file():
             raise self.error(line, f"image.file '{file}' is not a file", "give the photo's file name")
-        from PIL import Image as PILImage, UnidentifiedImageError
+        from PIL import Image as PILImage
 
+        def unreadable(e):
+            return self.error(line, f"image.file '{file}' is not a readable image ({type(e).__name__})",
+                              "export the photo as JPEG or PNG")
+
+        too_large = self.error(line, f"image.file '{file}' has more than {MAX_IMAGE_PIXELS // 1_000_000} megapixels",
+                               f"downscale the photo below {MAX_IMAGE_PIXELS // 1_000_000} megapixels")
         try:
             with PILImage.open(target) as im:
                 fmt, (w, h) = im.format, im.size
+                if fmt not in IMAGE_TYPES:
+                    raise self.error(line, f"image.file '{file}' is {fmt}, not JPEG or PNG", "export the photo as JPEG or PNG")
+                if w * h > MAX_IMAGE_PIXELS:
+                    raise too_large
                 im.verify()
             with PILImage.open(target) as im:
                 im.load()  # decodes every pixel: catches truncated and corrupt files here, not in a writer
+        except SourceError:
+            raise
         except PermissionError:
             raise self.error(line, f"image.file '{file}' cannot be read (permission denied)", "check the file's permissions") from None
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
-            raise self.error(line, f"image.file '{file}' is not a readable image ({type(e).__name__})",
-                             "export the photo as JPEG or PNG") from None
         except PILImage.DecompressionBombError:
-            raise self.error(line, f"image.file '{file}' is too large to process", "downscale the photo below 50 megapixels") from None
-        if fmt not in IMAGE_TYPES:
-            raise self.error(line, f"image.file '{file}' is {fmt}, not JPEG or PNG", "export the photo as JPEG or PNG")
+            raise too_large from None
+        except Exception as e:  # Pillow fails in many ways on damaged files
+            raise unreadable(e) from None
         return m.Image(alt=alt, caption=caption, credit=credit, path=str(target),
                        media_type=IMAGE_TYPES[fmt], width=w, height=h)
 
