@@ -374,6 +374,19 @@ def test_print_photo_is_cmyk_and_screen_photo_has_alt(fixture_pdfs):
 
     printed = images(fixture_pdfs("print"))
     assert printed and all(str(x.ColorSpace) == "/DeviceCMYK" for x in printed)
+    # The data really is CMYK (not the RGB file under a CMYK label): the fixture's top-left
+    # corner is dark blue (0, 0, 160), so much cyan and little yellow.
+    import io
+
+    from PIL import Image
+
+    for x in printed:
+        with Image.open(io.BytesIO(x.read_raw_bytes())) as im:
+            assert im.mode == "CMYK" and im.size == (int(x.Width), int(x.Height))
+            c, m, y, k = im.getpixel((3, 3))
+            if "/Decode" in x and list(x.Decode)[:2] == [1, 0] and im.info.get("adobe") is None:
+                c, m, y, k = (255 - v for v in (c, m, y, k))
+            assert c > 150 and y < 80, (c, m, y, k)
     assert all(not bool(x.get("/Interpolate", False)) for x in printed)
     screen = images(fixture_pdfs("screen"))
     assert screen and all(str(x.ColorSpace) in ("/DeviceRGB", "/DeviceGray") for x in screen)

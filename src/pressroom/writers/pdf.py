@@ -71,7 +71,9 @@ def _fetcher_class():
             if not any(path == r or r in path.parents for r in self.roots):
                 raise FatalURLFetchingError(f"refused to read {path}: outside the source and styles folders")
             if path in self.overrides:
-                return URLFetcherResponse(url=path.as_uri(), body=self.overrides[path], headers={}, status=200)
+                # Not a file: URL, or WeasyPrint would read the original file again from disk.
+                return URLFetcherResponse(url=f"pressroom-converted:{path.name}", body=self.overrides[path],
+                                          headers={}, status=200)
             if not path.is_file():
                 raise FatalURLFetchingError(f"missing file {path}")
             return URLFetcherResponse(url=path.as_uri(), body=path.read_bytes(), headers={}, status=200)
