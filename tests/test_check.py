@@ -353,16 +353,70 @@ def test_docx_missing_an_answer_fails_text_fidelity(good, tmp_path):
 # -- the fidelity matcher ---------------------------------------------------------------
 
 
-def test_words_handle_hyphenation_and_spaces():
+def test_tokens_handle_hyphenation_spacing_and_scripts():
     assert T.words("fin\u2010\nancial") == ["financial"]  # a layout engine's hyphen
     assert T.words("wide-\nranging") == ["wide-ranging"]  # the text's own hyphen
-    assert T.words("mot\u202f: « oui »") == ["mot", ":", "«", "oui", "»"]
+    assert T.words("mot\u202f: « oui »") == T.words("mot: «oui»") == ["mot", ":", "«", "oui", "»"]
     assert T.words("© IOM ARCHIVES") == T.words("© IOM archives")
+    assert T.words("ﬁne") == ["fine"]  # a ligature glyph's text
+    assert T.words("多文种\n语") == ["多", "文", "种", "语"]  # a line may break between any two
+    assert T.words("we’ve") == ["we’ve"]
 
 
 def test_note_calls_may_touch_their_word():
-    expected = T.words("the end" + T.NOTE + ".")
-    assert T.first_miss(expected, T.words("the end1.")) is None
-    assert T.first_miss(expected, T.words("the end.")) is None
-    assert T.first_miss(expected, T.words("the start.")) == 1
+    expected = T.words("the end" + T.NOTE + ". Next")
+    assert expected == ["the", "end", ".", "next"]
+    for shown in ("the end1. Next", "the end 1 . Next", "the end[1]. Next", "the end1\n. Next"):
+        assert T.first_miss(expected, T.words(shown)) is None, shown
+    assert T.first_miss(expected, T.words("the start. Next")) == 1
     assert T.first_miss(["a", "b"], ["b", "a"]) is not None
+
+
+def test_fidelity_names_the_lost_passage():
+    from pressroom.checks.core import load_model
+
+    interview = load_model(SOURCE)
+    passages = T.passages(interview)
+    assert T.fidelity(interview, "\n".join(text for _, text in passages)).ok
+    lost = T.fidelity(interview, "\n".join(text for name, text in passages if name != "image credit"))
+    assert not lost.ok and [m["passage"] for m in lost.details["missing"]] == ["image credit"]
+    names = [name for name, _ in passages]
+    assert names[:3] == ["title", "standfirst", "body"] and "image caption" in names
+
+
+# -- output while checking -------------------------------------------------------------
+
+
+class _Stream:
+    def __init__(self, tty):
+        self.tty, self.text = tty, ""
+
+    def isatty(self):
+        return self.tty
+
+    def write(self, s):
+        self.text += s
+
+    def flush(self):
+        pass
+
+
+def test_progress_only_on_a_terminal():
+    for tty in (True, False):
+        stream = _Stream(tty)
+        progress = core.Progress(2, stream)
+        progress.step("one")
+        progress.step("two")
+        progress.done()
+        if tty:
+            assert "[1/2] one" in stream.text and "[2/2] two" in stream.text
+            assert stream.text.endswith("\r\033[K")  # the line is cleared at the end
+        else:
+            assert stream.text == ""
+
+
+def test_quiet_check_prints_nothing_when_all_pass(good, tmp_path):
+    build, _r, _t = good
+    shutil.copy2(build / "the-future-of-migration.screen.pdf", tmp_path)  # the shared report stays as it is
+    proc = run_cli("check", "--quiet", SOURCE, "--build", tmp_path, "--only", "screen")
+    assert proc.stdout == "" and proc.stderr == ""

@@ -4,10 +4,16 @@ Extraction: pdftotext (poppler) for the PDFs, the DOCX's own XML (python-docx's
 package reader plus lxml) and lxml on the EPUB's spine XHTML.
 
 The expected text is cut into *passages* (the title, the standfirst, the body
-from the introduction to the last answer, each footnote, the names, the caption
-and credit). Each passage must appear word for word and in order; other text
-(running heads, page numbers, footnotes floated to a page foot) may come in
-between, since it is not a loss.
+from the introduction to the last answer, each footnote, the interviewer's name
+and note, the caption and credit). Each passage must appear token for token and
+in order; other text (running heads, page numbers, note calls, footnotes floated
+to a page foot) may come in between, since it is not a loss.
+
+Tokens are words, numbers and single punctuation marks, compared after NFKC and
+case folding, so spacing around punctuation, a note call set against its word
+("tongue1."), ligatures, capitals set by CSS and line breaks do not count; each
+CJK character is a token (those scripts put no spaces
+between words, and a layout engine may break a line anywhere).
 """
 
 from __future__ import annotations
@@ -21,20 +27,21 @@ from .. import model as m
 from .core import Outcome, check, run_tool
 
 NOTE = "\x00"  # stands for a note call in the expected text
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_LETTER = f"(?:[^\\W\\d{_CJK}]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed])"
+_TOKEN = re.compile(f"{_LETTER}+(?:[-\u2010\u2011'\u2019]{_LETTER}+)*|\\d+|[{_CJK}]|[^\\s{NOTE}]")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def words(text: str) -> list[str]:
-    """The words of a text, case-folded (small caps and capitals are styling, not loss)."""
-    text = unicodedata.normalize("NFC", text)
+    """The tokens of a text, case-folded (small caps and capitals are styling, not loss)."""
+    text = unicodedata.normalize("NFKC", text)
     # Hyphenation added by a layout engine (U+2010 at a line end, soft hyphens) is not text...
     text = re.sub("\u2010[ \t]*\n\\s*", "", text)
     text = text.replace("\u00ad", "")
     # ...but a hyphen of the text that ends a line belongs to its word: "wide-" + "ranging".
     text = re.sub(r"(?<=\w)([-\u2011])[ \t]*\n\s*(?=\w)", r"\1", text)
-    for space in "\u202f\u00a0\u2009\u2007":
-        text = text.replace(space, " ")
-    return text.casefold().split()
+    return _TOKEN.findall(text.casefold())
 
 
 # -- what the model says --------------------------------------------------------
@@ -81,11 +88,12 @@ def passages(interview: m.Interview) -> list[tuple[str, str]]:
     out.append(("body", "".join(body)))
     for note in interview.notes:
         out.append((f"footnote {note.number}", _inline_text(note.children)))
-    for role, person in (("interviewer", interview.interviewer), ("interviewee", interview.interviewee)):
-        if person:
-            out.append((role, person.name))
-            if person.bio:
-                out.append((f"{role} bio", person.bio))
+    # The interviewee's name and role are metadata (EPUB dc:contributor, DOCX properties): the
+    # formats name them where the text does, so they are not a passage of their own.
+    if interview.interviewer:
+        out.append(("interviewer", interview.interviewer.name))
+        if interview.interviewer.bio:
+            out.append(("interviewer note", interview.interviewer.bio))
     if interview.image:
         for key in ("caption", "credit"):
             value = getattr(interview.image, key)
@@ -94,21 +102,11 @@ def passages(interview: m.Interview) -> list[tuple[str, str]]:
     return [(name, text) for name, text in out if text.strip()]
 
 
-def _matches(expected: str, actual: str) -> bool:
-    if NOTE not in expected:
-        return expected == actual
-    if expected.replace(NOTE, "") == actual:
-        return True
-    # A note call printed against the word: "word1." for "word" + call + "."
-    pattern = re.escape(expected).replace(re.escape(NOTE), r"(?:[\[(]?\d{1,3}[\])]?)?")
-    return re.fullmatch(pattern, actual) is not None
-
-
 def first_miss(expected: list[str], actual: list[str]) -> int | None:
-    """None if ``expected`` is a subsequence of ``actual``; else the index of the first word not found."""
+    """None if ``expected`` is a subsequence of ``actual``; else the index of the first token not found."""
     j = 0
     for i, w in enumerate(expected):
-        while j < len(actual) and not _matches(w, actual[j]):
+        while j < len(actual) and actual[j] != w:
             j += 1
         if j == len(actual):
             return i
@@ -121,11 +119,11 @@ def fidelity(interview: m.Interview, text: str) -> Outcome:
     missing = []
     counted = 0
     for name, passage in passages(interview):
-        expected = [w for w in words(passage) if w != NOTE]
+        expected = words(passage)
         counted += len(expected)
         miss = first_miss(expected, actual)
         if miss is not None:
-            context = " ".join(expected[max(0, miss - 4): miss + 5]).replace(NOTE, "")
+            context = " ".join(expected[max(0, miss - 4): miss + 5])
             missing.append({"passage": name, "word": miss, "near": context})
     if missing:
         first = missing[0]
@@ -200,16 +198,37 @@ def epub_spine(path: Path) -> list[tuple[str, bytes]]:
         return out
 
 
+_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "div", "section",
+           "article", "aside", "header", "footer", "nav", "figure", "figcaption", "blockquote", "table",
+           "tr", "td", "th", "caption", "br", "hr", "main", "pre", "address"}
+
+
+def _xhtml_text(el, parts: list[str]) -> None:
+    """Text as a reading system lays it out: inline elements run on, blocks start a new line."""
+    local = el.tag.rpartition("}")[2] if isinstance(el.tag, str) else ""
+    block = local in _BLOCKS
+    if block:
+        parts.append("\n")
+    if isinstance(el.tag, str) and el.text:
+        parts.append(el.text)
+    for child in el:
+        _xhtml_text(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+    if block:
+        parts.append("\n")
+
+
 def epub_text(path: Path) -> str:
+    """The text of the spine documents, in spine order."""
     from lxml import etree
 
-    out = []
+    parts: list[str] = []
     for _name, data in epub_spine(path):
-        doc = etree.fromstring(data)
-        body = doc.find("{*}body")
+        body = etree.fromstring(data).find("{*}body")
         if body is not None:
-            out.append(" ".join(body.itertext()))
-    return "\n".join(out)
+            _xhtml_text(body, parts)
+    return "".join(parts)
 
 
 EXTRACT = {"print": pdf_text, "screen": pdf_text, "epub": epub_text, "docx": docx_text}
