@@ -349,11 +349,21 @@ class _Finisher:
 
     def __call__(self, document, pdf):
         self.check_fonts(document)
+        if self.iv.meta.script_direction == "rtl":
+            self.right_to_left(pdf)
         if self.edition == "print":
             self.print_fixes(pdf)
             self.check_no_rgb(pdf)
         if self.problems:
             raise BuildError("; ".join(self.problems))
+
+    def right_to_left(self, pdf):
+        """Page progression right to left (issue 6): viewers show spreads in RTL order."""
+        import pydyf
+
+        prefs = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+        prefs["Direction"] = "/R2L"
+        pdf.catalog["ViewerPreferences"] = prefs
 
     # fonts -----------------------------------------------------------------------------
     def check_fonts(self, document):
