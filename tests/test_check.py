@@ -29,16 +29,16 @@ def good(outputs, tmp_path_factory):
     return checked_build(outputs, tmp_path_factory)
 
 
-def result(kind: str, name: str, path: Path) -> dict:
+def result(kind: str, name: str, path: Path, source: Path = SOURCE) -> dict:
     """One check, through the framework, on one file."""
     check = next(c for c in core.REGISTRY if c.kind == kind and c.name == name)
     with tempfile.TemporaryDirectory() as tmp:
-        ctx = core.Context(SOURCE, path.parent, core.load_model(SOURCE), Path(tmp))
+        ctx = core.Context(source, path.parent, core.load_model(source), Path(tmp))
         return core._run_one(ctx, check, path)
 
 
-def failing(kind: str, name: str, path: Path) -> dict:
-    r = result(kind, name, path)
+def failing(kind: str, name: str, path: Path, source: Path = SOURCE) -> dict:
+    r = result(kind, name, path, source)
     assert r["status"] == "fail", f"{kind} {name} passed a broken file: {r['summary']}"
     return r
 
@@ -257,6 +257,58 @@ def test_figure_without_alt_fails(good, tmp_path):
 
     path = _edit_pdf(build / "the-future-of-migration.screen.pdf", tmp_path / "x.pdf", add_figure)
     assert "have no /Alt" in failing("screen", "figures", path)["summary"]
+
+
+@pytest.fixture(scope="module")
+def with_photo(tmp_path_factory):
+    """The interview with a lead photo (an RGB JPEG made here): print and screen editions."""
+    from PIL import Image, ImageDraw
+
+    from conftest import build
+
+    folder = tmp_path_factory.mktemp("photo")
+    image = Image.new("RGB", (1200, 900), (200, 120, 60))
+    ImageDraw.Draw(image).ellipse((300, 150, 900, 750), fill=(40, 90, 160))
+    image.save(folder / "portrait.jpg", quality=90)
+    text = SOURCE.read_text(encoding="utf-8").replace("image:\n", "image:\n  file: portrait.jpg\n", 1)
+    source = folder / "photo.md"
+    source.write_text(text, encoding="utf-8")
+    return source, build("print", source, folder), build("screen", source, folder)
+
+
+def test_photo_pages_may_print_in_colour_and_others_not(with_photo, tmp_path):
+    source, print_pdf, _screen = with_photo
+    r = result("print", "ink", print_pdf, source)
+    assert r["status"] == "pass", r["summary"]
+    photo = [p["page"] for p in r["details"]["pages"] if p["photo"]]
+    plain = [p["page"] for p in r["details"]["pages"] if not p["photo"]]
+    assert photo and plain
+    assert any(p["page_inkcov"]["C"] > 0 for p in r["details"]["pages"] if p["photo"])
+
+    def cyan_box(pdf):  # a CMYK (not RGB) cyan box on a page without the photo
+        page = pdf.pages[plain[0] - 1]
+        page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+        page.contents_add(pdf.make_stream(b"\nQ q 1 0 0 0 k 100 100 50 50 re f Q"))
+
+    path = _edit_pdf(print_pdf, tmp_path / "x.pdf", cyan_box)
+    assert result("print", "colour", path, source)["status"] == "pass"
+    assert f"page {plain[0]} (no photo)" in failing("print", "ink", path, source)["summary"]
+
+
+def test_photo_figure_carries_the_alt_text(with_photo, tmp_path):
+    source, _print, screen = with_photo
+    r = result("screen", "figures", screen, source)
+    assert r["status"] == "pass" and r["details"]["figures"] >= 1, r["summary"]
+
+    def drop_alt(pdf):
+        root = pdf.Root.StructTreeRoot
+        from pressroom.checks.pdf import _struct_elements
+
+        for el in _struct_elements(root):
+            if el.S == "/Figure" and "/Alt" in el:
+                del el["/Alt"]
+
+    failing("screen", "figures", _edit_pdf(screen, tmp_path / "x.pdf", drop_alt), source)
 
 
 # -- EPUB -----------------------------------------------------------------------------

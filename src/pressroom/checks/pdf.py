@@ -326,24 +326,32 @@ def _inkcov(path: Path, text_only: bool) -> list[list[float]]:
     return rows
 
 
-def image_pages(pdf) -> set[int]:
-    """Pages that draw an image (directly, in a form or an annotation appearance)."""
+def _draws_image(obj, res, depth=0) -> bool:
+    """Whether a content stream paints an image: ``Do`` of an image XObject (through forms too), or inline."""
     import pikepdf
 
-    pages = set()
-    for where, obj, res in _streams(pdf):
-        page = int(where.split()[1])
-        if res is not None:
-            for _name, x in (res.get("/XObject") or {}).items():
-                if x.get("/Subtype") == "/Image":
-                    pages.add(page)
-        if page not in pages:
-            try:
-                if any(str(op) == "INLINE IMAGE" for _o, op in pikepdf.parse_content_stream(obj)):
-                    pages.add(page)
-            except pikepdf.PdfError:
-                pass
-    return pages
+    if depth > 10:
+        return False
+    for operands, op in pikepdf.parse_content_stream(obj):
+        op = str(op)
+        if op == "INLINE IMAGE":
+            return True
+        if op == "Do" and res is not None:
+            x = (res.get("/XObject") or {}).get(str(operands[0]))
+            if x is None:
+                continue
+            if x.get("/Subtype") == "/Image":
+                return True
+            if x.get("/Subtype") == "/Form":
+                sub = x.get("/Resources")
+                if _draws_image(x, sub if sub is not None else res, depth + 1):
+                    return True
+    return False
+
+
+def image_pages(pdf) -> set[int]:
+    """Pages that paint an image (resources shared between pages do not count: only what is drawn)."""
+    return {i for i, page in enumerate(pdf.pages, 1) if _draws_image(page, page.obj.get("/Resources"))}
 
 
 @check("print", "ink", "K only: text, and every page without a photo (Ghostscript inkcov)")
