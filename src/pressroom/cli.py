@@ -114,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pressroom: {e}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        _ignore_further_signals()  # a second Ctrl-C must not turn this line into a traceback
         print("pressroom: interrupted; no output written", file=sys.stderr)
         return 130
     except BrokenPipeError:
@@ -161,6 +162,16 @@ def _run(args) -> int:
     data = writer.write(interview, styles, **options)
     _write(Path(args.output), data)
     return 0
+
+
+def _ignore_further_signals() -> None:
+    import signal
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        try:
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+        except (AttributeError, OSError, ValueError):  # pragma: no cover - not POSIX, or not the main thread
+            pass
 
 
 def _write(path, data: bytes) -> None:
