@@ -190,10 +190,11 @@ CASES: dict[str, Case] = {
     "lists_3000_deep": Case(HEAD + "## Q?\n\n" + "- " * 3000 + "x\n", 9, "quotes or lists are nested too deeply"),
     "ordered_lists_3000_deep": Case(HEAD + "## Q?\n\n" + "1. " * 3000 + "x\n", 9, "quotes or lists are nested too deeply"),
     "indented_lists_700_deep": Case(HEAD + "## Q?\n\n" + "".join(" " * (2 * i) + "- x\n" for i in range(700)), 21, "quotes or lists are nested too deeply"),
+    "quotes_and_lists_3000_deep": Case(HEAD + "## Q?\n\n" + "> - " * 1500 + "x\n", 9, "quotes or lists are nested too deeply"),
     "lists_13_deep": Case(HEAD + "## Q?\n\n" + "- " * 13 + "x\n", 9, "quotes or lists are nested too deeply"),
     "nesting_in_footnote_3000": Case(HEAD + "## Q?\n\nA[^1].\n\n[^1]: " + "> " * 3000 + "x\n", 11, "quotes or lists are nested too deeply"),
     "emphasis_3000_deep": Case(HEAD + "## Q?\n\n" + " ".join(["*a"] * 3000) + " " + " ".join(["b*"] * 3000) + "\n", 9, "emphasis or links nested too deeply"),
-    "brackets_3000_deep": Case(HEAD + "## Q?\n\n" + "[ " * 3000 + "x" + " ](https://a.org)" * 3000 + "\n", 9, ""),
+    "brackets_3000_deep": Case(HEAD + "## Q?\n\n" + "[ " * 3000 + "x" + " ](https://a.org)" * 3000 + "\n", 9, "paragraph longer than 20000 characters"),
 }
 
 
