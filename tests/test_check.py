@@ -413,6 +413,10 @@ def test_tokens_handle_hyphenation_spacing_and_scripts():
     assert T.words("ﬁne") == ["fine"]  # a ligature glyph's text
     assert T.words("多文种\n语") == ["多", "文", "种", "语"]  # a line may break between any two
     assert T.words("we’ve") == ["we’ve"]
+    assert T.words("\u202bلغات\u202c") == ["لغات"]  # bidi embeddings from pdftotext are not text
+    # pdftotext (default mode) drops a hyphen that ends a line: "wide-" + "ranging".
+    assert T.first_miss(T.words("a wide-ranging b"), T.words("a wideranging b")) is None
+    assert T.first_miss(T.words("a wide-ranging b"), T.words("a wide b")) == 1
 
 
 def test_note_calls_may_touch_their_word():

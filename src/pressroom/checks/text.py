@@ -27,6 +27,7 @@ from .. import model as m
 from .core import Outcome, check, run_tool
 
 NOTE = "\x00"  # stands for a note call in the expected text
+_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _LETTER = f"(?:[^\\W\\d{_CJK}]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed])"
 _TOKEN = re.compile(f"{_LETTER}+(?:[-\u2010\u2011'\u2019]{_LETTER}+)*|\\d+|[{_CJK}]|[^\\s{NOTE}]")
@@ -36,6 +37,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def words(text: str) -> list[str]:
     """The tokens of a text, case-folded (small caps and capitals are styling, not loss)."""
     text = unicodedata.normalize("NFKC", text)
+    text = _BIDI.sub("", text)  # directional marks and embeddings are not text
     # Hyphenation added by a layout engine (U+2010 at a line end, soft hyphens) is not text...
     text = re.sub("\u2010[ \t]*\n\\s*", "", text)
     text = text.replace("\u00ad", "")
@@ -103,10 +105,14 @@ def passages(interview: m.Interview) -> list[tuple[str, str]]:
 
 
 def first_miss(expected: list[str], actual: list[str]) -> int | None:
-    """None if ``expected`` is a subsequence of ``actual``; else the index of the first token not found."""
+    """None if ``expected`` is a subsequence of ``actual``; else the index of the first token not found.
+
+    A hyphenated word may come without its hyphen: pdftotext drops a hyphen that ends a line.
+    """
     j = 0
     for i, w in enumerate(expected):
-        while j < len(actual) and actual[j] != w:
+        bare = w.replace("-", "") if "-" in w else None
+        while j < len(actual) and actual[j] != w and actual[j] != bare:
             j += 1
         if j == len(actual):
             return i
@@ -136,9 +142,10 @@ def fidelity(interview: m.Interview, text: str) -> Outcome:
 
 
 def pdf_text(path: Path) -> str:
-    # -raw: content-stream order, line ends kept, so a real hyphen at a line end survives
-    # (the default mode joins "wide-" + "ranging" into "wideranging").
-    proc = run_tool(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], timeout=120)
+    # The default mode: reading order from the layout, right-to-left lines in logical order
+    # (-raw gives them in visual order). It drops a hyphen that ends a line ("wide-" +
+    # "ranging" = "wideranging"): first_miss forgives exactly that.
+    proc = run_tool(["pdftotext", "-enc", "UTF-8", str(path), "-"], timeout=120)
     if proc.returncode != 0:
         raise RuntimeError(f"pdftotext failed: {proc.stderr.decode(errors='replace').strip()[:200]}")
     return proc.stdout.decode("utf-8")
