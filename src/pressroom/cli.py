@@ -76,26 +76,30 @@ def _release_commands(sub) -> None:
 
 
 #: What ``pressroom all`` writes: suffix, format, PDF edition (as the Makefile's rules do).
-ALL_OUTPUTS = ((".pdf", "pdf", "print"), (".screen.pdf", "pdf", "screen"),
-               (".epub", "epub", None), (".docx", "docx", None))
+ALL_OUTPUTS = ((".pdf", "pdf", "print"), (".epub", "epub", None),
+               (".screen.pdf", "pdf", "screen"), (".docx", "docx", None))
 
 
 def _run_all(interview, styles, args) -> int:
-    """Every format from one model in one process: the imports and WeasyPrint's start-up
-    are paid once. Nothing is written until every output is built."""
+    """Every format from one model in one process: the imports, WeasyPrint's start-up and
+    the fonts are loaded once, and the EPUB's page-list reuses the print edition's layout
+    (so the EPUB comes right after it). Nothing is written until every output is built."""
+    from .writers.pdf import shared_layout
+
     stem = Path(args.source).stem
     built = []
-    for suffix, fmt, edition in ALL_OUTPUTS:
-        writer = importlib.import_module(FORMATS[fmt])
-        if edition == "print":
-            options = {"edition": "print", "trim": args.trim, "icc": args.icc}
-        elif edition == "screen":
-            options = {"edition": "screen", "trim": None, "icc": None}
-        elif fmt == "epub":
-            options = {"trim": args.trim}
-        else:
-            options = {}
-        built.append((Path(args.outdir) / (stem + suffix), writer.write(interview, styles, **options)))
+    with shared_layout():
+        for suffix, fmt, edition in ALL_OUTPUTS:
+            writer = importlib.import_module(FORMATS[fmt])
+            if edition == "print":
+                options = {"edition": "print", "trim": args.trim, "icc": args.icc}
+            elif edition == "screen":
+                options = {"edition": "screen", "trim": None, "icc": None}
+            elif fmt == "epub":
+                options = {"trim": args.trim}
+            else:
+                options = {}
+            built.append((Path(args.outdir) / (stem + suffix), writer.write(interview, styles, **options)))
     for path, data in built:
         write_atomic(path, data)
     return 0
