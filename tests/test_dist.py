@@ -77,6 +77,7 @@ def test_manifest_is_right(bundles, bundle):
     assert manifest["trim"]["name"] == "a4" and manifest["trim"]["width_mm"] == 210.0
     assert manifest["identifier"] == opf_metadata(build / f"{STEM}.epub")["identifier"]
     assert manifest["identifier"]
+    assert manifest["source"] == {"name": SOURCE.name, "sha256": hashlib.sha256(SOURCE.read_bytes()).hexdigest()}
     tools = manifest["tools"]
     assert tools["checkers"]["epubcheck"] == "5.3.0" and tools["writers"]["weasyprint"]
     assert "WeasyPrint" in tools["producers"][f"{STEM}.pdf"]

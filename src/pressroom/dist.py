@@ -15,6 +15,7 @@ path, so a rebuild gives byte-identical folders and zips.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -93,8 +94,6 @@ def _load_report(build: Path, stem: str) -> dict:
 
 
 def _file_entry(name: str, data: bytes, extra: dict | None = None) -> dict:
-    import hashlib
-
     entry = {"name": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
              "media_type": MEDIA_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")}
     entry.update(extra or {})
@@ -176,7 +175,7 @@ def bundle(source: str | os.PathLike, build: str | os.PathLike, out: str | os.Pa
     results = report["results"]
     common = {
         "pressroom": __version__,
-        "source": source.name,
+        "source": {"name": source.name, "sha256": hashlib.sha256(source.read_bytes()).hexdigest()},
         "identifier": identifier,
         "title": interview.meta.title,
         "date": interview.meta.date.isoformat(),
