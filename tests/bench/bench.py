@@ -544,6 +544,19 @@ def report(scales: dict, phase_results: dict, notes: list[str], load: tuple[str,
 # --------------------------------------------------------------------------
 
 
+def save(outdir: Path, scales: dict, phase_results: dict, notes: list[str], load_start: str) -> str:
+    """Write build/bench/results.md and results.json; return the Markdown."""
+    text_report = report(scales, phase_results, notes, (load_start, loadavg()))
+    (outdir / "results.md").write_text(text_report + "\n", encoding="utf-8")
+    raw = {str(f): {"info": s["info"], "pages": s["pages"], "pandoc_pages": s["pandoc_pages"],
+                    "jobs": {j.name: [vars(x) for x in j.samples] for j in s["jobs"]}}
+           for f, s in scales.items()}
+    raw["phases"] = {f"{k[0]}@{k[1]}": v for k, v in phase_results.items()}
+    raw["machine"] = notes
+    (outdir / "results.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
+    return text_report
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scales", default="1,10,50", help="lengths, as multiples of the interview (default 1,10,50)")
@@ -617,14 +630,8 @@ def main(argv=None) -> int:
                             cprofile=outdir / f"profile-{fmt}-x{f}.txt")
                     except RuntimeError as e:
                         print(f"   phase split of {fmt} skipped: {e}", file=sys.stderr)
-        text_report = report(scales, phase_results, notes, (load_start, loadavg()))
-        print(text_report)
-        (outdir / "results.md").write_text(text_report + "\n", encoding="utf-8")
-        raw = {str(f): {"info": s["info"], "pages": s["pages"], "pandoc_pages": s["pandoc_pages"],
-                        "jobs": {j.name: [vars(x) for x in j.samples] for j in s["jobs"]}}
-               for f, s in scales.items()}
-        raw["phases"] = {f"{k[0]}@{k[1]}": v for k, v in phase_results.items()}
-        (outdir / "results.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
+            save(outdir, scales, phase_results, notes, load_start)  # partial results, length by length
+        print(save(outdir, scales, phase_results, notes, load_start))
     finally:
         if args.keep:
             print(f"scratch folder kept: {work}", file=sys.stderr)
