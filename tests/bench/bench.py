@@ -546,6 +546,7 @@ def report(scales: dict, phase_results: dict, notes: list[str], load: tuple[str,
 
 def save(outdir: Path, scales: dict, phase_results: dict, notes: list[str], load_start: str) -> str:
     """Write build/bench/results.md and results.json; return the Markdown."""
+    outdir.mkdir(parents=True, exist_ok=True)  # build/ may have been cleaned meanwhile
     text_report = report(scales, phase_results, notes, (load_start, loadavg()))
     (outdir / "results.md").write_text(text_report + "\n", encoding="utf-8")
     raw = {str(f): {"info": s["info"], "pages": s["pages"], "pandoc_pages": s["pandoc_pages"],
