@@ -105,13 +105,13 @@ dist: all $(ACE)
 	$(call say,DIST,$(DIST)/)
 	$(Q)$(PRESSROOM) dist $(SOURCES) --build $(BUILD) --out $(DIST)
 
-# Two complete builds (outputs, checks, bundles) in fresh folders: the second in another time
-# zone and at a later time. Every file must have the same SHA-256.
+# Two complete builds (outputs, checks, bundles) in fresh folders: the second at a later time and
+# 26 hours east (UTC-12, then UTC+14: the local dates always differ). Every SHA-256 must match.
 REPRO := $(BUILD)/repro
 verify-repro: $(STAMP) $(ACE)
 	@rm -rf $(REPRO)
-	$(call say,REPRO,first build in $(REPRO)/a (TZ=UTC))
-	$(Q)TZ=UTC $(MAKE) --no-print-directory BUILD=$(REPRO)/a dist
+	$(call say,REPRO,first build in $(REPRO)/a (TZ=Etc/GMT+12))
+	$(Q)TZ=Etc/GMT+12 $(MAKE) --no-print-directory BUILD=$(REPRO)/a dist
 	$(Q)sleep 2
 	$(call say,REPRO,second build in $(REPRO)/b (TZ=Pacific/Kiritimati, later))
 	$(Q)TZ=Pacific/Kiritimati $(MAKE) --no-print-directory BUILD=$(REPRO)/b dist

@@ -29,8 +29,8 @@ def dist(build: Path, out: Path, tz: str, check=True):
 def bundles(outputs, tmp_path_factory):
     build, _report, _table = checked_build(outputs, tmp_path_factory)
     first, second = tmp_path_factory.mktemp("dist1"), tmp_path_factory.mktemp("dist2")
-    dist(build, first, "UTC")
-    dist(build, second, "Pacific/Kiritimati")  # another time zone, and later
+    dist(build, first, "Etc/GMT+12")  # UTC-12
+    dist(build, second, "Pacific/Kiritimati")  # UTC+14, and later: another local date
     return build, first, second
 
 
