@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -99,7 +100,7 @@ def libreoffice(ctx, path):
     # Its own profile: no lock shared with a running LibreOffice, nothing read from $HOME.
     proc = run_tool([office, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                      "--nolockcheck", "--convert-to", "pdf", "--outdir", str(outdir), str(path)],
-                    timeout=300, env={"HOME": str(work), "PATH": "/usr/bin:/bin"}, cwd=work)
+                    timeout=300, env={**os.environ, "HOME": str(work)}, cwd=work)
     pdf = outdir / (path.stem + ".pdf")
     # LibreOffice exits 0 even when it could not read the file: the PDF and its text are the proof.
     if not pdf.is_file() or pdf.stat().st_size == 0:
