@@ -67,7 +67,7 @@ $(BUILD)/%.pdf: source/%.md $(DEPS)
 
 $(BUILD)/%.epub: source/%.md $(DEPS)
 	$(call say,EPUB,$@)
-	$(Q)$(PRESSROOM) epub $< -o $@
+	$(Q)$(PRESSROOM) epub $< --trim $(TRIM) -o $@
 
 $(BUILD)/%.docx: source/%.md $(DEPS)
 	$(call say,DOCX,$@)

@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
                             help="print: PDF/X-4, CMYK, bleed and marks; screen: tagged PDF/UA-1, RGB")
             sp.add_argument("--trim", default=None, help="trim size preset in styles/trim/ (a4, a5, letter)")
             sp.add_argument("--icc", default=None, help="CMYK output-intent profile in styles/icc/")
+        if name == "epub":
+            sp.add_argument("--trim", default=None,
+                            help="trim size of the print edition whose pages the page-list follows (default a4)")
 
     sp = sub.add_parser("all", help="write every format in one process (faster than one process each)")
     common(sp)
@@ -163,6 +166,8 @@ def _run(args) -> int:
     options = {}
     if args.command == "pdf":
         options = {"edition": args.edition, "trim": args.trim, "icc": args.icc}
+    elif args.command == "epub":
+        options = {"trim": args.trim}
     data = writer.write(interview, styles, **options)
     _write(Path(args.output), data)
     return 0
