@@ -364,16 +364,17 @@ EDGES = {
           + "1. " * 6 + "> " * 6 + "deep\n\n"
           + "`<script>` &lt;b&gt; \\<i> [<mailto:a@b.c>](mailto:a@b.c)\n\n"
           + ("word " * (reader.MAX_PARAGRAPH // 5 - 10)).strip() + "\n\n[^1]: One [^2].\n\n[^2]: Two.\n",
-    "ar": HEAD.replace("lang: en", "lang: ar") + "## \u0633\u0624\u0627\u0644\u061f\n\n"
-          "\u062c\u0648\u0627\u0628 *\u0645\u0647\u0645* [\u0631\u0627\u0628\u0637](https://example.org) 2023.\n",
-    "fr": HEAD.replace("lang: en", "lang: fr") + "## « Pourquoi ? »\n\nParce que : voilà ! 10:30 https://a.b\n",
+    # Right-to-left, with French-style punctuation that the fr rules would touch (they must not here).
+    "ar": HEAD.replace("lang: en", "lang: ar") + "## \u0633\u0624\u0627\u0644\u061f « ? »\n\n"
+          "\u062c\u0648\u0627\u0628 *\u0645\u0647\u0645* [\u0631\u0627\u0628\u0637](https://example.org) 10:30 !\n",
 }
 
 
 @pytest.mark.parametrize("lang", list(EDGES))
 def test_the_edge_models_are_written(lang):
     """Hand-picked extremes the generator may miss (longest word, longest paragraph, deepest
-    nesting, notes calling notes, markup-like text, right-to-left, French spacing), every writer."""
+    nesting, notes calling notes, markup-like text, right-to-left), through every writer.
+    French typography is in the generator's languages (fr, fr-CA)."""
     styles = open_styles()
     iv = transforms.apply(reader.parse(EDGES[lang], name="edge.md"))
     for kind, options in (("docx", {}), ("epub", {}), ("pdf", {"edition": "print"}), ("pdf", {"edition": "screen"})):
