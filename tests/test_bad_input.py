@@ -324,6 +324,18 @@ def test_bad_source_leaves_every_format_untouched(tmp_path, command):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.md", "out.bin"]
 
 
+def test_bad_source_with_all_writes_nothing(tmp_path):
+    source = tmp_path / "bad.md"
+    source.write_text(HEAD + "## Q?\n\n<script>alert(1)</script>\n", encoding="utf-8")
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    (outdir / "bad.pdf").write_bytes(PREVIOUS)
+    proc = run_cli("all", source, "--outdir", outdir, check=False, timeout=120)
+    assert_one_line_error(proc, source, 9, "raw HTML is not allowed")
+    assert sorted(p.name for p in outdir.iterdir()) == ["bad.pdf"]
+    assert (outdir / "bad.pdf").read_bytes() == PREVIOUS
+
+
 def test_missing_source_file(tmp_path):
     source = tmp_path / "nowhere.md"
     proc = run_cli("model", source, "-o", tmp_path / "x.json", check=False)

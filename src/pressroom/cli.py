@@ -104,7 +104,7 @@ def _run_all(interview, styles, args) -> int:
                 options = {}
             built.append((Path(args.outdir) / (stem + suffix), writer.write(interview, styles, **options)))
     for path, data in built:
-        write_atomic(path, data)
+        _write(path, data)
     return 0
 
 
@@ -185,7 +185,7 @@ def _ignore_further_signals() -> None:
 
 def _write(path, data: bytes) -> None:
     try:
-        write_atomic(path, data)
+        _write(path, data)
     except OSError as e:
         raise BuildError(f"cannot write {path}: {e.strerror or e}") from None
 
