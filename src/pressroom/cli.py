@@ -185,7 +185,7 @@ def _ignore_further_signals() -> None:
 
 def _write(path, data: bytes) -> None:
     try:
-        _write(path, data)
+        write_atomic(path, data)
     except OSError as e:
         raise BuildError(f"cannot write {path}: {e.strerror or e}") from None
 
