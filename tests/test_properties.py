@@ -314,7 +314,6 @@ def _writer_test(kind):
         iv = model_from(source)
         if kind == "pdf":
             options = {"edition": edition}
-            assume(not nested_bullet_list(iv))  # known PDF bug, see test_nested_bullet_lists_in_pdf
         data = writer.write(iv, open_styles(), **options)
         assert isinstance(data, bytes) and len(data) > 100
         if kind in ("docx", "epub"):
@@ -341,10 +340,6 @@ def nested_bullet_list(iv: m.Interview) -> bool:
     return any(walk(b, False) for b in iv.intro + iv.exchanges + iv.notes)
 
 
-@pytest.mark.xfail(strict=True, reason="PDF bug found by the writer property test: a bullet list inside a list "
-                   "gets the UA bullets '◦'/'▪', which no font in styles/fonts has, so both PDF editions stop "
-                   "with 'text set in the system font'. Fix in styles (list-style-type of nested ul); then "
-                   "remove this marker and the assume() in the PDF property tests.")
 @pytest.mark.parametrize("edition", ["print", "screen"])
 def test_nested_bullet_lists_in_pdf(edition):
     from pressroom.writers import pdf
