@@ -224,7 +224,7 @@ def test_lost_page_fails_text_fidelity(good, tmp_path):
         del pdf.pages[-1]
 
     r = failing("print", "text", _edit_pdf(build / "the-future-of-migration.pdf", tmp_path / "x.pdf", drop_last))
-    assert r["summary"].startswith("body: word")
+    assert r["summary"].startswith("body: “") and "(token " in r["summary"]
 
 
 # -- screen PDF: tagging ---------------------------------------------------------------

@@ -130,12 +130,12 @@ def fidelity(interview: m.Interview, text: str) -> Outcome:
         miss = first_miss(expected, actual)
         if miss is not None:
             context = " ".join(expected[max(0, miss - 4): miss + 5])
-            missing.append({"passage": name, "word": miss, "near": context})
+            missing.append({"passage": name, "token": miss, "missing": expected[miss], "near": context})
     if missing:
         first = missing[0]
-        return Outcome(False, f"{first['passage']}: word {first['word']} missing or out of order near "
-                              f"“{first['near']}”", {"words": counted, "missing": missing})
-    return Outcome(True, f"{counted} words in order", {"words": counted, "missing": []})
+        return Outcome(False, f"{first['passage']}: “{first['missing']}” (token {first['token']}) missing or out "
+                              f"of order near “{first['near']}”", {"tokens": counted, "missing": missing})
+    return Outcome(True, f"{counted} tokens (words, numbers, marks) in order", {"tokens": counted, "missing": []})
 
 
 # -- what the outputs say -------------------------------------------------------
