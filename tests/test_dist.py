@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from conftest import SOURCE, run_cli
 
 from pressroom.checks.epub import cover_image, opf_metadata
 
+ROOT = Path(__file__).resolve().parents[1]
 STEM = SOURCE.stem
 FOLDERS = {"print": f"{STEM}-print", "distribution": f"{STEM}-distribution"}
 
@@ -137,3 +139,39 @@ def test_no_bundle_without_a_check(outputs, tmp_path):
         shutil.copy2(outputs[kind], tmp_path / outputs[kind].name)
     proc = dist(tmp_path, tmp_path / "out", "UTC", check=False)
     assert proc.returncode == 1 and "run the checks first" in proc.stderr
+
+
+# -- the Makefile's targets and output ---------------------------------------------------
+
+
+def _make(tree: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["make", "--no-print-directory", *args], cwd=tree, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A copy of the project sharing the real .venv (as in test_make.py)."""
+    dst = tmp_path_factory.mktemp("tree")
+    for name in ("src", "styles", "source"):
+        shutil.copytree(ROOT / name, dst / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy2(ROOT / name, dst / name)
+    os.symlink(ROOT / ".venv", dst / ".venv")
+    return dst
+
+
+def test_a_build_prints_one_short_line_per_output(project):
+    proc = _make(project, "docx")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [f"  DOCX    build/{STEM}.docx"] and proc.stderr == ""
+    # V=1 shows the commands instead.
+    proc = _make(project, "V=1", "-W", f"source/{STEM}.md", "docx")
+    assert "-m pressroom docx" in proc.stdout and "  DOCX" not in proc.stdout
+
+
+def test_release_targets_run_the_checks_before_the_bundles(project):
+    dist_cmds = _make(project, "-n", "V=1", "dist").stdout
+    assert dist_cmds.index("pressroom check --quiet") < dist_cmds.index("pressroom dist")
+    assert "--report build/check.json" in _make(project, "-n", "check").stdout
+    repro = _make(project, "-n", "verify-repro").stdout
+    assert "TZ=Etc/GMT+12" in repro and "TZ=Pacific/Kiritimati" in repro and "sha256sum" in repro
