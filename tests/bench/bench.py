@@ -108,6 +108,8 @@ class Job:
     before: object = None  # callable run (unmeasured) before each run
     output: Path | None = None  # a PDF whose pages are counted
     samples: list[Sample] = field(default_factory=list)
+    pages: int = 0  # pages of ``output`` after the runs
+    failures: int = 0
 
     def run(self) -> Sample:
         if self.before:
@@ -510,7 +512,7 @@ def report(scales: dict, phase_results: dict, notes: list[str], load: tuple[str,
                 continue
             gt = growth(factors, [j.median("wall") for j in js])
             gm = growth(factors, [j.median("rss") / MiB for j in js])
-            pages = "/".join(str(pdf_pages(j.output)) for j in js) if js[0].output else ""
+            pages = "/".join(str(j.pages) for j in js) if all(j.pages for j in js) else ""
             sr = gt.get("slope_ratio", math.nan)
             w(f"| {name} | {gt['fixed']:.2f} | {gt['per_x']:.3f} | {sr:.2f} | "
               f"{gm['fixed']:.0f} | {gm['per_x']:.2f} | {pages} |")
@@ -535,7 +537,8 @@ def report(scales: dict, phase_results: dict, notes: list[str], load: tuple[str,
     w("")
     for n in notes:
         w(f"- {n}")
-    w(f"- load average (1, 5, 15 min) at start: {load[0]}; at end: {load[1]}")
+    w(f"- load average (1, 5, 15 min) at start: {load[0]}; at end: {load[1]}"
+      + (" (run " + ", ".join(load[2:]) + ")" if len(load) > 2 else ""))
     w("- times are medians of interleaved cold runs; ratios are taken within the same run."
       " CPU time (user + system) is less sensitive than wall time to other work on the machine.")
     return "\n".join(lines)
@@ -544,16 +547,51 @@ def report(scales: dict, phase_results: dict, notes: list[str], load: tuple[str,
 # --------------------------------------------------------------------------
 
 
+def load_results(paths: list[str]) -> tuple[dict, dict, list[str], tuple]:
+    """Rebuild the report's inputs from results.json files; a later file's length replaces an
+    earlier one's (say, a length measured again)."""
+    scales: dict = {}
+    phase_results: dict = {}
+    notes: list[str] = []
+    loads = []
+    for path in paths:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        notes = raw.get("machine", notes)
+        loads += raw.get("load", [])
+        for key, value in raw.items():
+            if not key.isdigit():
+                continue
+            jobs = []
+            for name, samples in value["jobs"].items():
+                info = value.get("job_info", {}).get(name, {})
+                group = info.get("group") or ("pandoc" if name.startswith("pandoc") else
+                                              "weasyprint" if name.startswith("weasyprint") else
+                                              "make" if name.startswith("make") else "pressroom")
+                j = Job(name, group, [], samples=[Sample(**x) for x in samples], pages=info.get("pages", 0))
+                if j.samples:
+                    jobs.append(j)
+            scales[int(key)] = {"jobs": jobs, "info": value["info"], "pages": value["pages"],
+                                "pandoc_pages": value["pandoc_pages"]}
+            phase_results = {k: v for k, v in phase_results.items() if k[1] != int(key)}
+        for k, v in raw.get("phases", {}).items():
+            fmt, f = k.split("@")
+            phase_results[(fmt, int(f))] = v
+    load = (loads[0], loads[-1], *[f"{Path(p).parent.name}" for p in paths]) if loads else ("?", "?")
+    return scales, phase_results, notes, load
+
+
 def save(outdir: Path, scales: dict, phase_results: dict, notes: list[str], load_start: str) -> str:
     """Write build/bench/results.md and results.json; return the Markdown."""
     outdir.mkdir(parents=True, exist_ok=True)  # build/ may have been cleaned meanwhile
     text_report = report(scales, phase_results, notes, (load_start, loadavg()))
     (outdir / "results.md").write_text(text_report + "\n", encoding="utf-8")
     raw = {str(f): {"info": s["info"], "pages": s["pages"], "pandoc_pages": s["pandoc_pages"],
-                    "jobs": {j.name: [vars(x) for x in j.samples] for j in s["jobs"]}}
+                    "jobs": {j.name: [vars(x) for x in j.samples] for j in s["jobs"]},
+                    "job_info": {j.name: {"group": j.group, "pages": j.pages} for j in s["jobs"]}}
            for f, s in scales.items()}
     raw["phases"] = {f"{k[0]}@{k[1]}": v for k, v in phase_results.items()}
     raw["machine"] = notes
+    raw["load"] = [load_start, loadavg()]
     (outdir / "results.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
     return text_report
 
@@ -569,9 +607,16 @@ def main(argv=None) -> int:
     ap.add_argument("--only", default="", help="comma-separated substrings: run only the jobs whose name matches")
     ap.add_argument("--out", default=str(ROOT / "build" / "bench"), help="folder for results (default build/bench)")
     ap.add_argument("--make-target", default="all", help="the make target timed (default all)")
+    ap.add_argument("--from-json", nargs="+", metavar="RESULTS_JSON",
+                    help="measure nothing: print the report of earlier results.json files (merged; a later "
+                         "file's length replaces an earlier one's)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = ap.parse_args(argv)
 
+    if args.from_json:
+        scales, phase_results, notes, load = load_results(args.from_json)
+        print(report(scales, phase_results, notes, load))
+        return 0
     factors = [int(x) for x in args.scales.split(",")]
     text = SOURCE.read_text(encoding="utf-8")
     outdir = Path(args.out)
@@ -598,7 +643,8 @@ def main(argv=None) -> int:
                 try:
                     j.run()
                 except (RuntimeError, subprocess.CalledProcessError) as e:
-                    print(f"   {j.name}: skipped, it failed: {str(e).splitlines()[-1][:200]}", file=sys.stderr)
+                    print(f"   {j.name}: skipped, it failed: {' | '.join(str(e).splitlines()[-4:])[:600]}",
+                          file=sys.stderr)
                     jobs.remove(j)
                 j.samples.clear()
             # Interleaved runs: each run measures every job once, so a burst of
@@ -608,13 +654,21 @@ def main(argv=None) -> int:
                     try:
                         s = j.run()
                     except (RuntimeError, subprocess.CalledProcessError) as e:
-                        print(f"   {j.name}: dropped, it failed: {str(e).splitlines()[-1][:200]}", file=sys.stderr)
-                        jobs.remove(j)
+                        # Another build may be editing the code under us: skip this run,
+                        # drop the job after a second failure.
+                        j.failures += 1
+                        tail = " | ".join(str(e).splitlines()[-4:])[:600]
+                        print(f"   {j.name}: run {r + 1} failed ({j.failures}): {tail}", file=sys.stderr)
+                        if j.failures >= 2:
+                            jobs.remove(j)
                         continue
                     print(f"   run {r + 1}: {j.name}: {s.wall:.3f} s wall, {s.cpu:.3f} s cpu, {s.rss / MiB:.0f} MiB",
                           file=sys.stderr, flush=True)
             pages = pdf_pages(work / f"x{f}" / "out" / "print.pdf") if (work / f"x{f}" / "out" / "print.pdf").exists() else 0
             ppages = pdf_pages(work / f"x{f}" / "out" / "pandoc.pdf") if (work / f"x{f}" / "out" / "pandoc.pdf").exists() else 0
+            for j in jobs:
+                if j.output and j.output.exists():
+                    j.pages = pdf_pages(j.output)
             for j in jobs:
                 if j.group == "weasyprint" and j.output and j.output.exists() and pages:
                     other = work / f"x{f}" / "out" / ("print.pdf" if j.name.endswith("print") else "screen.pdf")
