@@ -343,6 +343,27 @@ def test_epub_missing_a_paragraph_fails_text_fidelity(good, tmp_path):
     assert "For too long".casefold().split()[0] in failing("epub", "text", path)["summary"]
 
 
+def test_page_list_must_match_the_print_edition(good, tmp_path):
+    build, _r, _t = good
+    epub = build / "the-future-of-migration.epub"
+    nav = member(epub, "EPUB/nav.xhtml").decode()
+    # One page fewer in the print edition beside the EPUB.
+    shorter = tmp_path / "shorter"
+    shorter.mkdir()
+    shutil.copy2(epub, shorter / epub.name)
+    _edit_pdf(build / "the-future-of-migration.pdf", shorter / "the-future-of-migration.pdf",
+              lambda pdf: pdf.pages.__delitem__(-1))
+    assert "the print edition has pages" in failing("epub", "page-list", shorter / epub.name)["summary"]
+    # A page-list target that does not exist.
+    wrong = tmp_path / "wrong"
+    wrong.mkdir()
+    shutil.copy2(build / "the-future-of-migration.pdf", wrong)
+    broken = nav.replace("#page-2", "#page-nowhere")
+    assert broken != nav
+    path = rezip(epub, wrong / epub.name, {"EPUB/nav.xhtml": broken.encode()}, epub=True)
+    assert "does not exist" in failing("epub", "page-list", path)["summary"]
+
+
 def test_missing_checker_is_a_failure(good, monkeypatch):
     build, _r, _t = good
     monkeypatch.setattr(tools, "ace_command", lambda: None)

@@ -155,3 +155,54 @@ def opf_metadata(path: Path) -> dict:
         ident = next((e.text for e in opf.iter("{http://purl.org/dc/elements/1.1/}identifier")), None)
     gen = next((e.get("content") for e in opf.iter("{*}meta") if e.get("name") == "generator"), None)
     return {"identifier": ident, "generator": gen}
+
+
+@check("epub", "page-list", "page-list matches the print edition's pages")
+def page_list(ctx, path):
+    """The EPUB's page-list (print page numbers for readers and citations) names every page of
+    the print PDF beside it, 1 to N in order, and every target exists."""
+    import posixpath
+    import zipfile
+
+    import pikepdf
+    from lxml import etree
+
+    printed = ctx.path("print")
+    if not printed.is_file():
+        return Outcome(False, f"no print edition ({printed.name}) to compare with", {})
+    with pikepdf.open(printed) as pdf:
+        pages = len(pdf.pages)
+    with zipfile.ZipFile(path) as z:
+        container = etree.fromstring(z.read("META-INF/container.xml"))
+        opf_path = container.find(".//{*}rootfile").get("full-path")
+        opf = etree.fromstring(z.read(opf_path))
+        base = posixpath.dirname(opf_path)
+        nav_href = next((i.get("href") for i in opf.iter("{*}item") if "nav" in (i.get("properties") or "").split()),
+                        None)
+        if nav_href is None:
+            return Outcome(False, "no navigation document", {})
+        nav_name = posixpath.normpath(posixpath.join(base, nav_href))
+        nav = etree.fromstring(z.read(nav_name))
+        lists = [n for n in nav.iter("{*}nav") if n.get("{http://www.idpf.org/2007/ops}type") == "page-list"]
+        if not lists:
+            return Outcome(False, "no page-list in the navigation document", {"print_pages": pages})
+        entries = [(("".join(a.itertext())).strip(), a.get("href")) for a in lists[0].iter("{*}a")]
+        missing_targets = []
+        docs = {}
+        for label, href in entries:
+            file, _, frag = (href or "").partition("#")
+            name = posixpath.normpath(posixpath.join(posixpath.dirname(nav_name), file))
+            if name not in docs:
+                docs[name] = etree.fromstring(z.read(name)) if name in z.namelist() else None
+            doc = docs[name]
+            if doc is None or (frag and not doc.xpath("//*[@id=$id]", id=frag)):
+                missing_targets.append(href)
+    labels = [label for label, _ in entries]
+    expected = [str(n) for n in range(1, pages + 1)]
+    details = {"print_pages": pages, "labels": labels, "missing_targets": missing_targets}
+    if labels != expected:
+        return Outcome(False, f"page-list is {', '.join(labels[:6]) or 'empty'}{' …' if len(labels) > 6 else ''}; "
+                              f"the print edition has pages 1–{pages}", details)
+    if missing_targets:
+        return Outcome(False, f"page-list target {missing_targets[0]} does not exist", details)
+    return Outcome(True, f"pages 1–{pages}, as in the print edition", details)
