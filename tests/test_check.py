@@ -440,6 +440,18 @@ def test_tokens_handle_hyphenation_spacing_and_scripts():
     assert T.first_miss(T.words("a wide-ranging b"), T.words("a wide b")) == 1
 
 
+def test_right_to_left_pdfs_are_checked_in_order_within_a_line():
+    expected = T.words("ست لغات نقاشًا واحدًا. بكم لغة")
+    shown = T.words("ست ً ً واحدا. نقاشا لغات بكم لغة")  # pdftotext on a line with vowel marks
+    assert T.first_miss(expected, shown) is not None
+    assert T.first_miss(expected, shown, window=T.RTL_PDF_WINDOW) is None
+    # The window forgives local disorder, not a lost word or a sentence moved far away.
+    assert T.first_miss(expected, T.words("ست واحدا. نقاشا بكم لغة"), window=T.RTL_PDF_WINDOW) == 1
+    far = T.words("بكم لغة " + "كلمة " * 20 + "ست لغات نقاشا واحدا.")
+    assert T.first_miss(T.words("بكم لغة ست"), far, window=T.RTL_PDF_WINDOW) is None
+    assert T.first_miss(T.words("ست بكم لغة"), far, window=T.RTL_PDF_WINDOW) == 1
+
+
 def test_note_calls_may_touch_their_word():
     expected = T.words("the end" + T.NOTE + ". Next")
     assert expected == ["the", "end", ".", "next"]

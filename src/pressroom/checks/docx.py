@@ -89,7 +89,7 @@ def styles(ctx, path):
 
 @check("docx", "libreoffice", "LibreOffice opens and converts it")
 def libreoffice(ctx, path):
-    from .text import fidelity, pdf_text
+    from .text import fidelity, pdf_text, pdf_window
 
     office = tools.soffice()
     if office is None:
@@ -109,7 +109,7 @@ def libreoffice(ctx, path):
     from .pdf import page_count
 
     text = pdf_text(pdf)
-    result = fidelity(ctx.interview, text)
+    result = fidelity(ctx.interview, text, pdf_window(ctx.interview))
     details = {"pages": page_count(pdf), "text": result.details}
     if not result.ok:
         return Outcome(False, "converted, but its text is not the model's: " + result.summary, details)

@@ -27,6 +27,7 @@ from .. import model as m
 from .core import Outcome, check, run_tool
 
 NOTE = "\x00"  # stands for a note call in the expected text
+_HARAKAT = re.compile("[\u064b-\u065f\u0670]")
 _BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _LETTER = f"(?:[^\\W\\d{_CJK}]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed])"
@@ -38,6 +39,8 @@ def words(text: str) -> list[str]:
     """The tokens of a text, case-folded (small caps and capitals are styling, not loss)."""
     text = unicodedata.normalize("NFKC", text)
     text = _BIDI.sub("", text)  # directional marks and embeddings are not text
+    # Arabic vowel marks are optional and a PDF may set them as glyphs of their own.
+    text = _HARAKAT.sub("", text)
     # Hyphenation added by a layout engine (U+2010 at a line end, soft hyphens) is not text...
     text = re.sub("\u2010[ \t]*\n\\s*", "", text)
     text = text.replace("\u00ad", "")
@@ -104,38 +107,52 @@ def passages(interview: m.Interview) -> list[tuple[str, str]]:
     return [(name, text) for name, text in out if text.strip()]
 
 
-def first_miss(expected: list[str], actual: list[str]) -> int | None:
+def first_miss(expected: list[str], actual: list[str], window: int = 0) -> int | None:
     """None if ``expected`` is a subsequence of ``actual``; else the index of the first token not found.
 
     A hyphenated word may come without its hyphen: pdftotext drops a hyphen that ends a line.
+    With a ``window``, a token may also come up to that many tokens before the furthest one
+    matched so far (each actual token is used once): local disorder within a line is forgiven,
+    a lost token or a moved sentence is not.
     """
-    j = 0
+    used: set[int] = set()
+    high = 0
     for i, w in enumerate(expected):
         bare = w.replace("-", "") if "-" in w else None
-        while j < len(actual) and actual[j] != w and actual[j] != bare:
-            j += 1
-        if j == len(actual):
+        k = max(0, high - window)
+        while k < len(actual) and (k in used or (actual[k] != w and actual[k] != bare)):
+            k += 1
+        if k == len(actual):
             return i
-        j += 1
+        used.add(k)
+        high = max(high, k + 1)
     return None
 
 
-def fidelity(interview: m.Interview, text: str) -> Outcome:
+#: pdftotext (poppler 22) can split a right-to-left line whose words carry vowel marks into
+#: several lines, out of order: for right-to-left PDFs, order is checked within this many tokens.
+RTL_PDF_WINDOW = 12
+
+
+def fidelity(interview: m.Interview, text: str, window: int = 0) -> Outcome:
     actual = words(text)
     missing = []
     counted = 0
     for name, passage in passages(interview):
         expected = words(passage)
         counted += len(expected)
-        miss = first_miss(expected, actual)
+        miss = first_miss(expected, actual, window)
         if miss is not None:
             context = " ".join(expected[max(0, miss - 4): miss + 5])
             missing.append({"passage": name, "token": miss, "missing": expected[miss], "near": context})
     if missing:
         first = missing[0]
         return Outcome(False, f"{first['passage']}: “{first['missing']}” (token {first['token']}) missing or out "
-                              f"of order near “{first['near']}”", {"tokens": counted, "missing": missing})
-    return Outcome(True, f"{counted} tokens (words, numbers, marks) in order", {"tokens": counted, "missing": []})
+                              f"of order near “{first['near']}”",
+                       {"tokens": counted, "missing": missing, "window": window})
+    order = f"in order (within {window} tokens)" if window else "in order"
+    return Outcome(True, f"{counted} tokens (words, numbers, marks) {order}",
+                   {"tokens": counted, "missing": [], "window": window})
 
 
 # -- what the outputs say -------------------------------------------------------
@@ -238,13 +255,17 @@ def epub_text(path: Path) -> str:
     return "".join(parts)
 
 
+def pdf_window(interview: m.Interview) -> int:
+    return RTL_PDF_WINDOW if interview.meta.script_direction == "rtl" else 0
+
+
 EXTRACT = {"print": pdf_text, "screen": pdf_text, "epub": epub_text, "docx": docx_text}
 
 
 def _fidelity_check(kind):
     def fn(ctx, path):
         text = ctx.memo(("text", kind), lambda: EXTRACT[kind](path))
-        return fidelity(ctx.interview, text)
+        return fidelity(ctx.interview, text, pdf_window(ctx.interview) if kind in ("print", "screen") else 0)
 
     fn.__name__ = f"text_{kind}"
     return fn
