@@ -502,20 +502,22 @@ def report(scales: dict, phase_results: dict, notes: list[str], load: tuple[str,
     w("")
 
     if len(factors) >= 2:
-        w("### Cost curve (fit over the lengths: fixed + per-1× cost; slope ratio ≈ 1 means linear)")
+        w("### Cost curve (least-squares fit over the lengths: fixed cost + cost per 1×;"
+          " slope ratio = cost per 1× from 10× to 50× over that from 1× to 10×, ≈ 1 when linear)")
         w("")
-        w("| job | fixed s | s per 1× | slope ratio | fixed MiB | MiB per 1× | pages |")
+        w("| job | fixed s (CPU s) | s per 1× (CPU s) | slope ratio, wall (CPU) | fixed MiB | MiB per 1× | pages |")
         w("|---|---|---|---|---|---|---|")
         for name in names:
             js = [job(f, name) for f in factors]
             if not all(j and j.samples for j in js) or name == "make (no-op)":
                 continue
             gt = growth(factors, [j.median("wall") for j in js])
+            gc = growth(factors, [j.median("cpu") for j in js])
             gm = growth(factors, [j.median("rss") / MiB for j in js])
             pages = "/".join(str(j.pages) for j in js) if all(j.pages for j in js) else ""
-            sr = gt.get("slope_ratio", math.nan)
-            w(f"| {name} | {gt['fixed']:.2f} | {gt['per_x']:.3f} | {sr:.2f} | "
-              f"{gm['fixed']:.0f} | {gm['per_x']:.2f} | {pages} |")
+            sr, src = gt.get("slope_ratio", math.nan), gc.get("slope_ratio", math.nan)
+            w(f"| {name} | {gt['fixed']:.2f} ({gc['fixed']:.2f}) | {gt['per_x']:.3f} ({gc['per_x']:.3f}) | "
+              f"{sr:.2f} ({src:.2f}) | {gm['fixed']:.0f} | {gm['per_x']:.2f} | {pages} |")
         w("")
 
     if phase_results:
