@@ -452,6 +452,23 @@ def test_right_to_left_pdfs_are_checked_in_order_within_a_line():
     assert T.first_miss(T.words("ست بكم لغة"), far, window=T.RTL_PDF_WINDOW) == 1
 
 
+def test_right_to_left_pdf_text_is_compared_as_letters(tmp_path):
+    """The Arabic fixture's print PDF passes; the same text with one word lost does not."""
+    from pressroom import reader, transforms
+
+    source = Path(__file__).parent / "fixtures" / "lang" / "ar.md"
+    out = tmp_path / "ar.pdf"
+    run_cli("pdf", source, "-o", out)
+    iv = transforms.apply(reader.read(source))
+    text = T.pdf_text(out)
+    window = T.pdf_window(iv)
+    assert window and T.fidelity(iv, text, window).ok, T.fidelity(iv, text, window).summary
+    # poppler's forms: a ligature's letters in visual order, a word cut at a vowel mark.
+    assert T._first_miss_letters(T.words("إلى مترجمًا"), list("إىلمترجما"), window) is None
+    lost = text.replace("الأفكار", "", 1)
+    assert lost != text and not T.fidelity(iv, lost, window).ok
+
+
 def test_note_calls_may_touch_their_word():
     expected = T.words("the end" + T.NOTE + ". Next")
     assert expected == ["the", "end", ".", "next"]

@@ -130,18 +130,46 @@ def first_miss(expected: list[str], actual: list[str], window: int = 0) -> int |
 
 
 #: pdftotext (poppler 22) can split a right-to-left line whose words carry vowel marks into
-#: several lines, out of order: for right-to-left PDFs, order is checked within this many tokens.
+#: several lines, out of order, cut a word where a mark was ("مترجمًا" as "مترجم ا"), and give
+#: the letters of a ligature in visual order ("إلى" as "إىل"). For right-to-left PDFs the check
+#: therefore compares letter streams (spaces and punctuation dropped), each letter found at most this many
+#: letters before the furthest one matched: a lost word or a moved sentence still fails.
 RTL_PDF_WINDOW = 12
+
+
+def _wordlike(token: str) -> bool:
+    return any(c.isalnum() for c in token)
+
+
+def _first_miss_letters(expected: list[str], letters: list[str], window: int) -> int | None:
+    """Like first_miss on the letters of the words; returns the index of the first token missed.
+
+    Punctuation is left out: poppler moves the marks around a left-to-right quotation inside a
+    right-to-left line ("«On … idées»:" comes out as "،»On … idées« :").
+    """
+    stream: list[str] = []
+    owner: list[int] = []
+    for i, token in enumerate(expected):
+        if not _wordlike(token):
+            continue
+        stream.extend(token)
+        owner.extend([i] * len(token))
+    miss = first_miss(stream, letters, window * 2)
+    return None if miss is None else owner[miss]
 
 
 def fidelity(interview: m.Interview, text: str, window: int = 0) -> Outcome:
     actual = words(text)
     missing = []
     counted = 0
+    letters = list("".join(t for t in actual if _wordlike(t))) if window else None
     for name, passage in passages(interview):
         expected = words(passage)
         counted += len(expected)
-        miss = first_miss(expected, actual, window)
+        if window:
+            miss = _first_miss_letters(expected, letters, window)
+        else:
+            miss = first_miss(expected, actual, window)
         if miss is not None:
             context = " ".join(expected[max(0, miss - 4): miss + 5])
             missing.append({"passage": name, "token": miss, "missing": expected[miss], "near": context})
