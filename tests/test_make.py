@@ -67,3 +67,15 @@ def test_pdf_targets(tree):
 
 def test_delete_on_error_declared():
     assert ".DELETE_ON_ERROR:" in (ROOT / "Makefile").read_text()
+
+
+def test_one_process_rule_gives_the_same_files(tree, tmp_path):
+    """ONE_PROCESS=1 builds the four files with one 'pressroom all' per source: same bytes."""
+    one = tmp_path / "one"
+    proc = make(tree, "ONE_PROCESS=1", f"BUILD={one}", "docx")
+    assert proc.returncode == 0, proc.stderr
+    stem = next((tree / "source").glob("*.md")).stem
+    built = sorted(p.name for p in one.iterdir())
+    assert built == sorted(f"{stem}{s}" for s in (".pdf", ".screen.pdf", ".epub", ".docx"))
+    assert (one / f"{stem}.docx").read_bytes() == (tree / "build" / f"{stem}.docx").read_bytes()
+    assert make(tree, "-q", "ONE_PROCESS=1", f"BUILD={one}", "all").returncode == 0
