@@ -65,6 +65,25 @@ def _append_text(parent, text: str):
         parent.text = (parent.text or "") + text
 
 
+def page(meta: m.Metadata, title: str, epub: bool = False, stylesheets=(), meta_tags=()):
+    """An empty XHTML document in the interview's language and direction: (html, body)."""
+    nsmap = {None: XHTML}
+    if epub:
+        nsmap["epub"] = EPUB_NS
+    html = etree.Element(f"{{{XHTML}}}html", nsmap=nsmap)
+    html.set("lang", meta.lang)
+    html.set(XML_LANG, meta.lang)
+    html.set("dir", meta.script_direction)
+    head = etree.SubElement(html, f"{{{XHTML}}}head")
+    head.append(E("meta", {"charset": "utf-8"}))
+    head.append(E("title", text=title))
+    for name, content in meta_tags:
+        head.append(E("meta", {"name": name, "content": content}))
+    for href in stylesheets:
+        head.append(E("link", {"rel": "stylesheet", "type": "text/css", "href": href}))
+    return html, etree.SubElement(html, f"{{{XHTML}}}body")
+
+
 class HtmlBuilder:
     def __init__(self, interview: m.Interview, strings: Strings, options: HtmlOptions):
         self.iv = interview
@@ -76,22 +95,8 @@ class HtmlBuilder:
 
     # -- document -------------------------------------------------------
     def document(self) -> etree._Element:
-        meta = self.iv.meta
-        nsmap = {None: XHTML}
-        if self.o.epub:
-            nsmap["epub"] = EPUB_NS
-        html = etree.Element(f"{{{XHTML}}}html", nsmap=nsmap)
-        html.set("lang", meta.lang)
-        html.set(XML_LANG, meta.lang)
-        html.set("dir", meta.script_direction)
-        head = etree.SubElement(html, f"{{{XHTML}}}head")
-        head.append(E("meta", {"charset": "utf-8"}))
-        head.append(E("title", text=meta.title))
-        for name, content in self.o.meta:
-            head.append(E("meta", {"name": name, "content": content}))
-        for href in self.o.stylesheets:
-            head.append(E("link", {"rel": "stylesheet", "type": "text/css", "href": href}))
-        body = etree.SubElement(html, f"{{{XHTML}}}body")
+        html, body = page(self.iv.meta, self.iv.meta.title, epub=self.o.epub,
+                          stylesheets=self.o.stylesheets, meta_tags=self.o.meta)
         body.append(self.article())
         return html
 

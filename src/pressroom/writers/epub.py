@@ -589,20 +589,7 @@ def cover_alt(interview: m.Interview, strings: Strings) -> str:
 
 
 def _xhtml(meta: m.Metadata, title: str, epub_ns: bool = True):
-    nsmap = {None: XHTML}
-    if epub_ns:
-        nsmap["epub"] = EPUB_NS
-    root = etree.Element(f"{{{XHTML}}}html", nsmap=nsmap)
-    root.set("lang", meta.lang)
-    root.set(XML_LANG, meta.lang)
-    root.set("dir", meta.script_direction)
-    head = etree.SubElement(root, f"{{{XHTML}}}head")
-    head.append(H.E("meta", {"charset": "utf-8"}))
-    head.append(H.E("title", text=title))
-    head.append(H.E("link", {"rel": "stylesheet", "type": "text/css", "href": CSS}))
-    head.append(H.E("link", {"rel": "stylesheet", "type": "text/css", "href": LANG_CSS}))
-    body = etree.SubElement(root, f"{{{XHTML}}}body")
-    return root, body
+    return H.page(meta, title, epub=epub_ns, stylesheets=(CSS, LANG_CSS))
 
 
 def cover_document(interview: m.Interview, strings: Strings) -> bytes:
