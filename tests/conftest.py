@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -48,3 +50,18 @@ class _Outputs:
 @pytest.fixture(scope="session")
 def outputs(tmp_path_factory) -> _Outputs:
     return _Outputs(tmp_path_factory.mktemp("outputs"))
+
+
+def copy_project(dst: Path) -> Path:
+    """A copy of the project in ``dst`` (src, styles, source, Makefile) sharing the real .venv."""
+    for name in ("src", "styles", "source"):
+        shutil.copytree(ROOT / name, dst / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy2(ROOT / name, dst / name)
+    os.symlink(ROOT / ".venv", dst / ".venv")
+    return dst
+
+
+def make(tree: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run make in a project tree; returns the completed process."""
+    return subprocess.run(["make", "--no-print-directory", *args], cwd=tree, capture_output=True, text=True)

@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pikepdf
 import pytest
 
 from checked import checked_build
-from conftest import SOURCE, run_cli
+from conftest import SOURCE, copy_project, make, run_cli
 
 from pressroom.checks.epub import cover_image, opf_metadata
 
@@ -144,34 +143,24 @@ def test_no_bundle_without_a_check(outputs, tmp_path):
 # -- the Makefile's targets and output ---------------------------------------------------
 
 
-def _make(tree: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", "--no-print-directory", *args], cwd=tree, capture_output=True, text=True)
-
-
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
-    """A copy of the project sharing the real .venv (as in test_make.py)."""
-    dst = tmp_path_factory.mktemp("tree")
-    for name in ("src", "styles", "source"):
-        shutil.copytree(ROOT / name, dst / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("Makefile", "pyproject.toml"):
-        shutil.copy2(ROOT / name, dst / name)
-    os.symlink(ROOT / ".venv", dst / ".venv")
-    return dst
+    """A copy of the project sharing the real .venv."""
+    return copy_project(tmp_path_factory.mktemp("tree"))
 
 
 def test_a_build_prints_one_short_line_per_output(project):
-    proc = _make(project, "docx")
+    proc = make(project, "docx")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == [f"  DOCX    build/{STEM}.docx"] and proc.stderr == ""
     # V=1 shows the commands instead.
-    proc = _make(project, "V=1", "-W", f"source/{STEM}.md", "docx")
+    proc = make(project, "V=1", "-W", f"source/{STEM}.md", "docx")
     assert "-m pressroom docx" in proc.stdout and "  DOCX" not in proc.stdout
 
 
 def test_release_targets_run_the_checks_before_the_bundles(project):
-    dist_cmds = _make(project, "-n", "V=1", "dist").stdout
+    dist_cmds = make(project, "-n", "V=1", "dist").stdout
     assert dist_cmds.index("pressroom check --quiet") < dist_cmds.index("pressroom dist")
-    assert "--report build/check.json" in _make(project, "-n", "check").stdout
-    repro = _make(project, "-n", "verify-repro").stdout
+    assert "--report build/check.json" in make(project, "-n", "check").stdout
+    repro = make(project, "-n", "verify-repro").stdout
     assert "TZ=Etc/GMT+12" in repro and "TZ=Pacific/Kiritimati" in repro and "sha256sum" in repro

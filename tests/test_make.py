@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+
+from conftest import copy_project, make
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -15,18 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory) -> Path:
     """A copy of the project (sharing the real .venv) with the DOCX of every source built."""
-    dst = tmp_path_factory.mktemp("tree")
-    for name in ("src", "styles", "source"):
-        shutil.copytree(ROOT / name, dst / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("Makefile", "pyproject.toml"):
-        shutil.copy2(ROOT / name, dst / name)
-    os.symlink(ROOT / ".venv", dst / ".venv")
+    dst = copy_project(tmp_path_factory.mktemp("tree"))
     make(dst, "docx")
     return dst
-
-
-def make(tree: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", "--no-print-directory", *args], cwd=tree, capture_output=True, text=True)
 
 
 def up_to_date(tree: Path, target: str = "docx") -> bool:
