@@ -36,6 +36,13 @@ class Outcome:
     summary: str
     details: object = field(default_factory=dict)
 
+    @classmethod
+    def from_problems(cls, problems: list[str], passed: str, details: object) -> "Outcome":
+        """Failed with the problems joined, or passed with ``passed`` when there are none."""
+        if problems:
+            return cls(False, "; ".join(problems), details)
+        return cls(True, passed, details)
+
 
 @dataclass(frozen=True)
 class Check:

@@ -59,9 +59,7 @@ def pdfx_markers(ctx, path):
     if pdf.Root.get("/Encrypt") or pdf.trailer.get("/Encrypt"):
         problems.append("encrypted")
     details = {"GTS_PDFXVersion": str(version) if version else None, "pdf_version": str(pdf.pdf_version)}
-    if problems:
-        return Outcome(False, "; ".join(problems), details)
-    return Outcome(True, f"{version}, PDF {pdf.pdf_version}", details)
+    return Outcome.from_problems(problems, f"{version}, PDF {pdf.pdf_version}", details)
 
 
 @check("print", "output-intent", "output intent with a CMYK profile")
@@ -445,9 +443,7 @@ def tagged(ctx, path):
     if elements and not any(r.startswith("H") for r in roles):
         problems.append("no heading elements")
     details = {"elements": dict(sorted(roles.items()))}
-    if problems:
-        return Outcome(False, "; ".join(problems), details)
-    return Outcome(True, f"{len(elements)} structure elements, Marked, PDF/UA-1", details)
+    return Outcome.from_problems(problems, f"{len(elements)} structure elements, Marked, PDF/UA-1", details)
 
 
 @check("screen", "lang-title", "/Lang and DisplayDocTitle")
@@ -468,9 +464,7 @@ def lang_title(ctx, path):
     if _norm(title or "") != _norm(ctx.interview.meta.title):
         problems.append(f"dc:title is {title!r}, not the source's title")
     details = {"lang": lang, "title": str(title) if title else None}
-    if problems:
-        return Outcome(False, "; ".join(problems), details)
-    return Outcome(True, f"/Lang {lang}, title shown", details)
+    return Outcome.from_problems(problems, f"/Lang {lang}, title shown", details)
 
 
 @check("screen", "figures", "/Alt on every Figure")
