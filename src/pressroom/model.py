@@ -193,8 +193,8 @@ def to_json(interview: Interview) -> str:
 # Helpers shared by writers and checks (pure functions of the model)
 
 
-def plain_text(nodes) -> str:
-    """The text of inline or block nodes, without markup; note calls dropped."""
+def plain_text(nodes, note: str = "") -> str:
+    """The text of inline or block nodes, without markup; each note call becomes ``note``."""
     parts: list[str] = []
 
     def walk(n):
@@ -206,7 +206,7 @@ def plain_text(nodes) -> str:
         elif isinstance(n, LineBreak):
             parts.append("\n")
         elif isinstance(n, NoteRef):
-            pass
+            parts.append(note)
         elif isinstance(n, (Emphasis, Strong, Link, Paragraph, BlockQuote, ListItem)):
             walk(n.children)
             if isinstance(n, Paragraph):

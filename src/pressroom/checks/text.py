@@ -53,31 +53,7 @@ def words(text: str) -> list[str]:
 
 
 def _inline_text(nodes) -> str:
-    parts: list[str] = []
-
-    def walk(n):
-        if isinstance(n, (tuple, list)):
-            for x in n:
-                walk(x)
-        elif isinstance(n, (m.Text, m.Code)):
-            parts.append(n.text)
-        elif isinstance(n, m.LineBreak):
-            parts.append("\n")
-        elif isinstance(n, m.NoteRef):
-            parts.append(NOTE)
-        elif isinstance(n, (m.Emphasis, m.Strong, m.Link)):
-            walk(n.children)
-        elif isinstance(n, m.Paragraph):
-            walk(n.children)
-            parts.append("\n")
-        elif isinstance(n, (m.BlockQuote, m.ListItem)):
-            walk(n.children)
-            parts.append("\n")
-        elif isinstance(n, m.List):
-            walk(n.items)
-
-    walk(nodes)
-    return "".join(parts)
+    return m.plain_text(nodes, note=NOTE)
 
 
 def passages(interview: m.Interview) -> list[tuple[str, str]]:
