@@ -257,15 +257,21 @@ def test_ace_passes(which, request, tmp_path):
     assert_ace_passes(request.getfixturevalue(which), tmp_path)
 
 
-def test_epubcheck_can_fail(seed_epub, tmp_path):
-    """The gate is real: a broken copy (a page-list link to a missing marker) is rejected."""
-    bad = tmp_path / "bad.epub"
-    with zipfile.ZipFile(seed_epub) as zin, zipfile.ZipFile(bad, "w") as zout:
+def edited_copy(src: Path, dst: Path, suffix: str, edit) -> Path:
+    """A copy of an EPUB whose members ending in ``suffix`` are rewritten by ``edit(bytes)``."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
-            if info.filename.endswith("nav.xhtml"):
-                data = data.replace(b'#page-1"', b'#no-such-page"')
+            if info.filename.endswith(suffix):
+                data = edit(data)
             zout.writestr(info, data, compress_type=info.compress_type)
+    return dst
+
+
+def test_epubcheck_can_fail(seed_epub, tmp_path):
+    """The gate is real: a broken copy (a page-list link to a missing marker) is rejected."""
+    bad = edited_copy(seed_epub, tmp_path / "bad.epub", "nav.xhtml",
+                      lambda data: data.replace(b'#page-1"', b'#no-such-page"'))
     assert any(m["severity"] in ("ERROR", "FATAL") for m in epubcheck(bad, tmp_path))
 
 
@@ -631,13 +637,8 @@ def test_checks_ace_cannot_make(seed_epub, photo_epub):
 
 def test_ace_can_fail(seed_epub, tmp_path):
     """The Ace gate is real: without the accessibility metadata the same book fails."""
-    bad = tmp_path / "no-a11y.epub"
-    with zipfile.ZipFile(seed_epub) as zin, zipfile.ZipFile(bad, "w") as zout:
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename.endswith(".opf"):
-                data = re.sub(rb'<meta property="schema:accessMode">[^<]*</meta>', b"", data)
-            zout.writestr(info, data, compress_type=info.compress_type)
+    bad = edited_copy(seed_epub, tmp_path / "no-a11y.epub", ".opf",
+                      lambda data: re.sub(rb'<meta property="schema:accessMode">[^<]*</meta>', b"", data))
     report = ace(bad, tmp_path)
     assert report["earl:result"]["earl:outcome"] == "fail"
 
