@@ -105,6 +105,7 @@ CASES: dict[str, Case] = {
     "yaml_deep_block_3000": Case(fm("keywords:\n  " + "- " * 3000 + "x\n"), 6, "front matter is nested more than 8 levels deep"),
     "yaml_unhashable_key": Case(fm("? [a, b]\n: c\n"), 5, "found unhashable key"),
     "yaml_number_key": Case(fm("2023: x\n"), 2, "front matter key 2023 is not text"),
+    "yaml_merge_key": Case(fm("<<: {subtitle: Z}\n"), 5, "YAML merge keys (<<) are not allowed"),
     # -- keys and types
     "missing_title": Case("---\ndate: 2023-12-01\nlang: en\n---\n\n" + BODY, 2, "front matter has no 'title'"),
     "missing_date": Case("---\ntitle: T\nlang: en\n---\n\n" + BODY, 2, "front matter has no 'date'"),

@@ -125,6 +125,9 @@ class _Loader(yaml.SafeLoader):
             seen = set()
             for key, _ in node.value:
                 if isinstance(key, yaml.ScalarNode):
+                    if key.tag == "tag:yaml.org,2002:merge":
+                        raise _Refused("YAML merge keys (<<) are not allowed in front matter", key.start_mark,
+                                       "write the keys out in full")
                     if key.value in seen:
                         raise _Refused(f"duplicate key '{key.value}' in front matter", key.start_mark,
                                        "each key may appear once; delete one of them")
