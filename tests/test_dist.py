@@ -164,3 +164,17 @@ def test_release_targets_run_the_checks_before_the_bundles(project):
     assert "--report build/check.json" in make(project, "-n", "check").stdout
     repro = make(project, "-n", "verify-repro").stdout
     assert "TZ=Etc/GMT+12" in repro and "TZ=Pacific/Kiritimati" in repro and "sha256sum" in repro
+
+
+def test_no_bundle_when_the_source_changed_after_the_check(bundles, tmp_path):
+    """A manifest must not pair a changed source (its title, date, hash) with old outputs."""
+    build, _first, _ = bundles
+    copy = tmp_path / "build"
+    shutil.copytree(build, copy)
+    source = tmp_path / "src" / SOURCE.name
+    source.parent.mkdir()
+    source.write_text(SOURCE.read_text(encoding="utf-8").replace("title: The future", "title: A future"),
+                      encoding="utf-8")
+    proc = run_cli("dist", source, "--build", copy, "--out", tmp_path / "out", check=False)
+    assert proc.returncode == 1 and "changed since its outputs were checked" in proc.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -71,10 +71,11 @@ def check_command(sources: list[str], build: Path, report: str | None = None, on
 # -- dist -----------------------------------------------------------------------
 
 
-def _load_report(build: Path, stem: str) -> dict:
+def _load_report(build: Path, source: Path) -> dict:
     from .checks import KINDS, SUFFIX
     from .checks.core import sha256
 
+    stem = source.stem
     path = report_path(build, stem)
     if not path.is_file():
         raise BuildError(f"{path} is missing: run the checks first (make check)")
@@ -83,6 +84,9 @@ def _load_report(build: Path, stem: str) -> dict:
         failed = [f"{r['output']} {r['check']}" for r in report["results"] if r["status"] == "fail"]
         raise BuildError(f"{stem}: checks failed ({', '.join(failed[:4])}); no bundle is made from "
                          f"outputs that failed them (see {path})")
+    if report.get("source_sha256") != sha256(source):
+        raise BuildError(f"{source} changed since its outputs were checked: build and check them again "
+                         f"(make dist)")
     for kind in KINDS:
         out = Path(build) / (stem + SUFFIX[kind])
         entry = (report.get("outputs") or {}).get(kind)
@@ -164,7 +168,7 @@ def bundle(source: str | os.PathLike, build: str | os.PathLike, out: str | os.Pa
 
     source, build, out = Path(source), Path(build), Path(out)
     stem = source.stem
-    report = _load_report(build, stem)
+    report = _load_report(build, source)
     interview = load_model(source)
     print_pdf, screen_pdf = build / f"{stem}.pdf", build / f"{stem}.screen.pdf"
     epub, docx = build / f"{stem}.epub", build / f"{stem}.docx"

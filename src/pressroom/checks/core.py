@@ -175,6 +175,7 @@ def check_source(source: Path, build: Path, kinds=KINDS, progress: Progress | No
     failed = [r for r in results if r["status"] == "fail"]
     return {
         "source": source.name,
+        "source_sha256": sha256(source),
         "stem": source.stem,
         "identifier": interview.meta.identifier,
         "title": interview.meta.title,
