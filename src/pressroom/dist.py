@@ -26,7 +26,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BuildError
-from .package import normalise_zip, write_atomic
+from .package import normalise_zip, signals_deferred, write_atomic
 
 MEDIA_TYPES = {".pdf": "application/pdf", ".epub": "application/epub+zip",
                ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -140,9 +140,10 @@ def _write_folder(out: Path, folder: str, files: dict[str, bytes]) -> tuple[Path
         target = out / folder
         old = out / f".{folder}.old"
         shutil.rmtree(old, ignore_errors=True)
-        if target.exists():
-            target.rename(old)
-        tmp.rename(target)
+        with signals_deferred():  # the old folder is replaced whole, never left missing
+            if target.exists():
+                target.rename(old)
+            tmp.rename(target)
         shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

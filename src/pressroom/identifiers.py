@@ -6,7 +6,7 @@ exactly the identifier the print PDF carries.
 - ``identifier(meta)``: the publication's identifier, used as the EPUB's
   ``dc:identifier``: the front matter ``identifier`` if given, otherwise
   ``urn:uuid:`` + UUID 5 of the title and the date.
-- ``identifier(meta, "print")`` (or "screen", "docx"): an edition's own
+- ``identifier(meta, "print")``: the print edition's own
   identifier, derived from the publication's: ``urn:uuid:`` + UUID 5 of the
   publication identifier and the edition name. An edition must not share the
   EPUB's identifier: ``pageBreakSource`` names the *source* of the page
@@ -22,7 +22,8 @@ from .model import Metadata
 #: The namespace of every pressroom UUID (uuid5 of the DNS name "pressroom"; never change it).
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "pressroom")
 
-EDITIONS = ("print", "screen", "docx")
+#: Editions with an identifier of their own (the print PDF's, named by the EPUB's pageBreakSource).
+EDITIONS = ("print",)
 
 
 def identifier(meta: Metadata, edition: str | None = None) -> str:

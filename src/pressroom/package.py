@@ -29,16 +29,16 @@ def atomic_output(path: str | os.PathLike):
         # Signals are held back while the temporary file is created, renamed or
         # removed, so an interrupt can never strand it or leave a half-renamed
         # output; they are delivered (as KeyboardInterrupt) right afterwards.
-        with _signals_deferred():
+        with signals_deferred():
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
             os.close(fd)
         yield Path(tmp)
-        with _signals_deferred():
+        with signals_deferred():
             os.chmod(tmp, 0o644)
             os.replace(tmp, path)
             tmp = None
     except BaseException:
-        with _signals_deferred():
+        with signals_deferred():
             if tmp is not None:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
@@ -49,7 +49,7 @@ _DEFERRED = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasa
 
 
 @contextlib.contextmanager
-def _signals_deferred():
+def signals_deferred():
     """Block SIGINT, SIGTERM and SIGHUP for the duration (where the OS allows it)."""
     try:
         old = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)

@@ -202,7 +202,7 @@ def prepare_scale(work: Path, factor: int, text: str, with_all: bool, target: st
         html = out / f"pressroom-{edition}.html"
         html.write_bytes(pdfw.html_for(interview, styles, edition))
         cmd = [str(WEASYPRINT), "-q", "-u", str(styles.root) + os.sep]
-        for sheet in pdfw.stylesheets(styles, edition, "a4", None):
+        for sheet in pdfw.stylesheets(styles, edition, "a4"):
             cmd += ["-s", str(sheet)]
         if edition == "print":
             cmyk = out / "cmyk.css"

@@ -144,7 +144,7 @@ def print_page_starts(interview: m.Interview, styles: Styles, trim: str | None =
     from . import pdf
 
     # Inside pdf.shared_layout() (``pressroom all``) the print writer hands over its own layout.
-    kept = pdf.kept_print_layout(interview, styles, trim) if hasattr(pdf, "kept_print_layout") else None
+    kept = pdf.kept_print_layout(interview, styles, trim)
     if kept is not None:
         doc_html, document = kept
     else:
@@ -157,7 +157,7 @@ def print_page_starts(interview: m.Interview, styles: Styles, trim: str | None =
         try:
             css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=font_config,
                                   color_profiles=color_profiles)
-                   for p in pdf.stylesheets(styles, "print", trim, None)]
+                   for p in pdf.stylesheets(styles, "print", trim)]
             doc_html = weasyprint.HTML(string=pdf.html_for(interview, styles, "print").decode("utf-8"),
                                        base_url=str(styles.root) + os.sep, url_fetcher=fetcher)
             document = doc_html.render(stylesheets=css, font_config=font_config, color_profiles=color_profiles)

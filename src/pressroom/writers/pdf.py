@@ -141,7 +141,7 @@ def _profile_description(path: Path) -> str:
     return desc or path.name
 
 
-def stylesheets(styles: Styles, edition: str, trim: str | None, icc: str | None) -> list[Path]:
+def stylesheets(styles: Styles, edition: str, trim: str | None) -> list[Path]:
     sheets = [styles.path("fonts.css"), styles.path("base.css"), styles.path(f"{edition}.css")]
     if edition == "print":
         sheets.append(trim_sheet(styles, trim))
@@ -534,7 +534,7 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
     from weasyprint.urls import FatalURLFetchingError
 
     profile = icc_profile(styles, icc) if edition == "print" else None
-    sheets = stylesheets(styles, edition, trim, icc)
+    sheets = stylesheets(styles, edition, trim)
 
     roots = [styles.root]
     overrides = {}
