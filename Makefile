@@ -6,6 +6,7 @@
 #   make dist           hand-off bundles in build/dist/ (after the checks pass)
 #   make verify-repro   builds the bundles twice (other time zone, later) and compares hashes
 # Options: TRIM=a4|a5|letter  ICC=<profile in styles/icc/>  V=1 (show the commands)
+#          ONE_PROCESS=1|0 (one `pressroom all` per source, or one process per file; see below)
 .DELETE_ON_ERROR:
 .SUFFIXES:
 SHELL := /bin/bash
@@ -57,10 +58,16 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@
 
+# How the files are made. `make`, `make all`, `make check`, `make dist`: one `pressroom all`
+# process per source writes its four files (a grouped target). Imports, fonts and the print
+# edition's layout (which the EPUB's page-list follows) are then paid once, about twice as fast.
+# `make pdf`, `make epub`, `make docx`, `make proof` or a single file: one process per file, that
+# format only. The bytes are the same either way; ONE_PROCESS=1 or ONE_PROCESS=0 forces one way.
+ifeq ($(origin ONE_PROCESS),undefined)
+ONE_PROCESS := $(if $(filter-out all check dist verify-repro test clean bench,$(or $(MAKECMDGOALS),all)),0,1)
+endif
+
 ifeq ($(ONE_PROCESS),1)
-# ONE_PROCESS=1: the four files of a source from one `pressroom all` process (a grouped target):
-# imports, fonts and the print layout are shared, about twice as fast; the bytes are the same.
-# Any of the four targets then builds all four.
 $(BUILD)/%.pdf $(BUILD)/%.screen.pdf $(BUILD)/%.epub $(BUILD)/%.docx &: source/%.md $(DEPS)
 	$(call say,ALL,$(BUILD)/$*.pdf .screen.pdf .epub .docx)
 	$(Q)$(PRESSROOM) all $< --outdir $(BUILD) $(PDF_OPTS)
