@@ -7,8 +7,11 @@ What it measures, on the interview and on synthetic interviews of 10x and 50x
 its length (the body of ``source/the-future-of-migration.md``, itself the seed
 text, repeated; see ``synthetic()``):
 
-* every format as a cold process (``python -m pressroom ...``), a whole ``make``
-  in a scratch copy of the project, and a no-op ``make``;
+* every format as a cold process (``python -m pressroom ...``), whole builds
+  with ``make`` in a scratch copy of the project (the default, one process per
+  source; ``-j2``; ``ONE_PROCESS=0``, one process per file), and a no-op ``make``;
+* the floor, at 1x only: a bare Python start-up and the import of each path's
+  libraries, what they cost before pressroom does any work;
 * in the same run, the reference: pandoc -> EPUB, pandoc -> DOCX, and pandoc ->
   standalone HTML -> the ``weasyprint`` command line; and bare WeasyPrint (the
   command line) on pressroom's own HTML (``pressroom.writers.pdf.html_for``)
@@ -102,7 +105,7 @@ class Job:
     """One measured unit: a sequence of commands (a pipeline is several)."""
 
     name: str
-    group: str  # "pressroom", "pandoc", "weasyprint", "make"
+    group: str  # "pressroom", "pandoc", "weasyprint", "make", "floor"
     steps: list[list[str]]
     cwd: Path | None = None
     before: object = None  # callable run (unmeasured) before each run
@@ -136,25 +139,22 @@ def pdf_pages(path: Path) -> int:
 # The jobs of one scale
 
 
-#: A proposed variant of the build (not the project's Makefile): every format of a
-#: source from one ``pressroom all`` process, as a grouped target (GNU make >= 4.3).
-ONE_PROCESS_MAKEFILE = """\
-.DELETE_ON_ERROR:
-.SUFFIXES:
-PY      := .venv/bin/python
-BUILD   := build
-TRIM    ?= a4
-SOURCES := $(wildcard source/*.md)
-STEMS   := $(basename $(notdir $(SOURCES)))
-OUTS    := $(foreach s,$(STEMS),$(BUILD)/$(s).pdf $(BUILD)/$(s).screen.pdf $(BUILD)/$(s).epub $(BUILD)/$(s).docx)
-STYLE_FILES := $(shell find styles -type f 2>/dev/null)
-CODE_FILES  := $(shell find src -type f -name '*.py' 2>/dev/null)
-ASSETS      := $(filter-out $(SOURCES),$(wildcard source/*))
-DEPS        := $(STYLE_FILES) $(CODE_FILES) $(ASSETS) Makefile.all
-all: $(OUTS)
-$(BUILD)/%.pdf $(BUILD)/%.screen.pdf $(BUILD)/%.epub $(BUILD)/%.docx &: source/%.md $(DEPS)
-\t@$(PY) -m pressroom all $< --outdir $(BUILD) --trim $(TRIM)
-"""
+#: Whole builds (the project's Makefile). By default ``make all`` runs one ``pressroom all``
+#: process per source; ``ONE_PROCESS=0`` runs one process per file.
+MAKE_DEFAULT = "make (all formats)"
+MAKE_J2 = "make -j2 (all formats)"
+MAKE_PER_FILE = "make ONE_PROCESS=0 (one process per file)"
+
+#: The floor: what Python and each path's libraries cost before pressroom does any work.
+FLOOR_DOCX = "python: import docx, markdown_it, yaml (the DOCX path's libraries)"
+FLOOR_EPUB = "python: import ebooklib.epub, markdown_it, yaml (the EPUB path's libraries, without WeasyPrint)"
+FLOOR_PDF = "python: import weasyprint"
+FLOOR = {
+    "python: start-up only": "pass",
+    FLOOR_DOCX: "import docx, markdown_it, yaml",
+    FLOOR_EPUB: "import ebooklib.epub, markdown_it, yaml",
+    FLOOR_PDF: "import weasyprint",
+}
 
 
 def make_tree(dst: Path, source_text: str, stem: str) -> Path:
@@ -168,18 +168,12 @@ def make_tree(dst: Path, source_text: str, stem: str) -> Path:
     for name in ("Makefile", "pyproject.toml"):
         shutil.copy2(ROOT / name, dst / name)
     os.symlink(VENV, dst / ".venv")
-    (dst / "Makefile.all").write_text(ONE_PROCESS_MAKEFILE)
     (dst / "source").mkdir()
     (dst / "source" / f"{stem}.md").write_text(source_text, encoding="utf-8")
     return dst
 
 
-def has_all_command() -> bool:
-    proc = subprocess.run([str(PY), "-m", "pressroom", "all", "--help"], capture_output=True)
-    return proc.returncode == 0
-
-
-def prepare_scale(work: Path, factor: int, text: str, with_all: bool, target: str = "all") -> tuple[list[Job], dict]:
+def prepare_scale(work: Path, factor: int, text: str, target: str = "all") -> tuple[list[Job], dict]:
     stem = "the-future-of-migration" if factor == 1 else f"the-future-of-migration-x{factor}"
     base = work / f"x{factor}"
     tree = make_tree(base / "tree", synthetic(text, factor), stem)
@@ -233,18 +227,10 @@ def prepare_scale(work: Path, factor: int, text: str, with_all: bool, target: st
             output=out / "screen.pdf"),
         Job("pressroom epub", "pressroom", [pr + ["epub", str(src), "-o", str(out / "book.epub")]]),
         Job("pressroom docx", "pressroom", [pr + ["docx", str(src), "-o", str(out / "doc.docx")]]),
-    ]
-    if with_all:
-        jobs.append(Job("pressroom all (one process)", "pressroom",
-                        [pr + ["all", str(src), "--outdir", str(out / "all")]]))
-    jobs += [
-        Job("make (all formats)", "make", [["make", "-s", target]], cwd=tree, before=clean),
-        Job("make -j2 (all formats)", "make", [["make", "-s", "-j2", target]], cwd=tree, before=clean),
-    ]
-    if with_all:
-        jobs.append(Job("make, one process per source (proposed)", "make",
-                        [["make", "-s", "-f", "Makefile.all", "all"]], cwd=tree, before=clean))
-    jobs += [
+        Job("pressroom all (one process)", "pressroom", [pr + ["all", str(src), "--outdir", str(out / "all")]]),
+        Job(MAKE_DEFAULT, "make", [["make", "-s", target]], cwd=tree, before=clean),
+        Job(MAKE_J2, "make", [["make", "-s", "-j2", target]], cwd=tree, before=clean),
+        Job(MAKE_PER_FILE, "make", [["make", "-s", "ONE_PROCESS=0", target]], cwd=tree, before=clean),
         Job("make (no-op)", "make", [["make", "-s", target]], cwd=tree, before=ensure_built),
         Job("weasyprint on pressroom HTML, print", "weasyprint", [bare["print"]],
             output=out / "bare-print.pdf"),
@@ -257,6 +243,8 @@ def prepare_scale(work: Path, factor: int, text: str, with_all: bool, target: st
              [str(WEASYPRINT), "-q", str(p_html), str(out / "pandoc.pdf")]],
             output=out / "pandoc.pdf"),
     ]
+    if factor == 1:  # the floor does not depend on the length
+        jobs += [Job(name, "floor", [[str(PY), "-c", code]]) for name, code in FLOOR.items()]
     info = {"factor": factor, "source": str(src), "bytes": src.stat().st_size,
             "words": len(src.read_text(encoding="utf-8").split())}
     return jobs, info
@@ -404,6 +392,15 @@ def machine_notes() -> list[str]:
     ]
 
 
+def compile_src() -> str:
+    """Byte-compile src/ (where the editable install points), so that with PYTHONDONTWRITEBYTECODE
+    set no timed process compiles pressroom's modules from source; return the machine note."""
+    subprocess.run([str(PY), "-m", "compileall", "-q", str(ROOT / "src")], check=True)
+    value = os.environ.get("PYTHONDONTWRITEBYTECODE")
+    setting = f"PYTHONDONTWRITEBYTECODE={value}" if value else "PYTHONDONTWRITEBYTECODE not set"
+    return f"{setting}; src/ was byte-compiled (compileall) before timing"
+
+
 def loadavg() -> str:
     try:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
@@ -472,9 +469,16 @@ def report(scales: dict, phase_results: dict, notes: list[str], load: tuple[str,
               "weasyprint on pressroom HTML, screen", "(≤ 1.2)")
     ratio_row("print PDF: pressroom / pandoc → HTML → WeasyPrint", "pressroom pdf --edition print",
               "pandoc html + weasyprint pdf", "(information)")
+    ratio_row("floor: import of python-docx + markdown-it-py + PyYAML / pandoc docx", FLOOR_DOCX,
+              "pandoc docx", "(information)")
+    ratio_row("floor: import of ebooklib + markdown-it-py + PyYAML / pandoc epub", FLOOR_EPUB,
+              "pandoc epub", "(information)")
+    ratio_row("floor: import of WeasyPrint / pandoc epub", FLOOR_PDF, "pandoc epub", "(information)")
     # Per page: a whole make (4 outputs) per page of the print PDF, against the
     # pandoc path (EPUB + DOCX + HTML -> PDF) per page of its PDF.
-    for mk in ("make (all formats)", "make -j2 (all formats)", "make, one process per source (proposed)"):
+    for mk, label in ((MAKE_DEFAULT, "`make` (default: one process per source)"),
+                      (MAKE_J2, "`make -j2` (default: one process per source; one source here)"),
+                      (MAKE_PER_FILE, "`make ONE_PROCESS=0` (one process per file)")):
         cells = []
         for f in factors:
             m_, pe, pd_, pp = job(f, mk), job(f, "pandoc epub"), job(f, "pandoc docx"), job(f, "pandoc html + weasyprint pdf")
@@ -487,7 +491,7 @@ def report(scales: dict, phase_results: dict, notes: list[str], load: tuple[str,
             ours_c = m_.median("cpu") / scales[f]["pages"]
             theirs_c = (pe.median("cpu") + pd_.median("cpu") + pp.median("cpu")) / scales[f]["pandoc_pages"]
             cells.append(f"{ours / theirs:.2f} ({ours_c / theirs_c:.2f})")
-        w(f"| `{mk.split(' (')[0].split(',')[0]}`{' (one process per source)' if 'proposed' in mk else ''} per page / pandoc path per page | " + " | ".join(cells) + " | ≤ 1 at 50× |")
+        w(f"| {label} per page / pandoc path per page | " + " | ".join(cells) + " | ≤ 1 at 50× |")
     cells = []
     for f in factors:
         j = job(f, "make (no-op)")
@@ -625,14 +629,13 @@ def main(argv=None) -> int:
     outdir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="pressroom-bench-"))
     load_start = loadavg()
-    notes = machine_notes()
-    with_all = has_all_command()
+    notes = machine_notes() + [compile_src()]
     only = [s for s in args.only.split(",") if s]
     scales: dict = {}
     phase_results: dict = {}
     try:
         for f in factors:
-            jobs, info = prepare_scale(work, f, text, with_all, args.make_target)
+            jobs, info = prepare_scale(work, f, text, args.make_target)
             if only:
                 jobs = [j for j in jobs if any(s in j.name for s in only)]
             runs = args.runs if f < 10 else args.runs_large
