@@ -388,21 +388,32 @@ class _Face:
     characters it lacks (Latin punctuation in Arabic fonts, and the reverse)."""
 
     def __init__(self, paths: list[Path], size: float, rtl: bool, lang: str):
-        from PIL import ImageFont, features
+        from PIL import features
 
         self.raqm = features.check("raqm")
-        layout = ImageFont.Layout.RAQM if self.raqm else ImageFont.Layout.BASIC
         self.size = round(size)
-        self.fonts = [(ImageFont.truetype(str(p), self.size, layout_engine=layout), _coverage(str(p)))
-                      for p in paths]
+        self.paths = paths
+        self.fonts: list[tuple[object, frozenset]] = []  # (font, its characters), loaded in order
+        self.primary = self._load(0)[0]
         self.rtl = rtl
         self.lang = lang
 
+    def _load(self, i: int) -> tuple[object, frozenset]:
+        """The i-th font; a fallback is only opened for a character the fonts before it lack."""
+        from PIL import ImageFont
+
+        while len(self.fonts) <= i:
+            path = str(self.paths[len(self.fonts)])
+            layout = ImageFont.Layout.RAQM if self.raqm else ImageFont.Layout.BASIC
+            self.fonts.append((ImageFont.truetype(path, self.size, layout_engine=layout), _coverage(path)))
+        return self.fonts[i]
+
     def _font_for(self, ch: str):
-        for font, cmap in self.fonts:
+        for i in range(len(self.paths)):
+            font, cmap = self._load(i)
             if ord(ch) in cmap:
                 return font
-        return self.fonts[0][0]
+        return self.primary
 
     def runs(self, text: str) -> list[tuple[object, str]]:
         """Logical runs of one font each; spaces join the run they are in."""
@@ -418,7 +429,7 @@ class _Face:
     def _kw(self, font, text):
         if not self.raqm:
             return {}
-        primary = font is self.fonts[0][0]
+        primary = font is self.primary
         return {"direction": "rtl" if (self.rtl and primary) else "ltr",
                 "language": self.lang if primary else None}
 
