@@ -17,8 +17,14 @@ text, repeated; see ``synthetic()``):
   command line) on pressroom's own HTML (``pressroom.writers.pdf.html_for``)
   with the same stylesheets and PDF variant;
 * wall time and CPU time (user + system, of the process and its children) and
-  peak memory (maximum resident set size, from ``wait4``, as GNU time reports
-  it), each the median of several interleaved runs;
+  peak memory (maximum resident set size of the largest process in the
+  command's tree, make's recipes included), each the median of several
+  interleaved runs. Each command runs under GNU time (``/usr/bin/time -f %M``),
+  which forks it from its own small process: the ``wait4`` figure of a child of
+  this script would never read below this script's own peak, as Linux carries
+  the memory high-water mark of a forked process across ``exec``. Without GNU
+  time, a small Python launcher forks the command instead (``--memory``); the
+  machine notes say which, and what the launcher adds;
 * the growth of time and memory with length, and where the time goes: each
   format in one fresh process split into import, parse, layout and write.
 
@@ -82,22 +88,109 @@ class Sample:
     rss: int  # peak resident set size of the largest process, bytes
 
 
+# Peak memory is not taken from this script's own wait4 of the command: Linux
+# carries a forked process's memory high-water mark across exec, so any child of
+# this (large) process would read at least its resident size. The command is
+# started instead by a small process, which reports the wait4 figure of its
+# child (the largest of the child and the descendants it waited for).
+GNU_TIME = "/usr/bin/time"
+
+# The fallback without GNU time: fork and exec the command, write
+# "max-RSS-KiB wall-seconds CPU-seconds" of it to argv[1] (its own start-up
+# counted in neither time).
+LAUNCHER = r"""
+import os, sys, time
+t0 = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    except OSError as e:
+        os.write(2, ("launcher: %s: %s\n" % (sys.argv[2], e)).encode())
+    os._exit(127)
+_, status, ru = os.wait4(pid, 0)
+wall = time.perf_counter() - t0
+with open(sys.argv[1], "w") as f:
+    f.write("%d %r %r\n" % (ru.ru_maxrss, wall, ru.ru_utime + ru.ru_stime))
+code = os.waitstatus_to_exitcode(status)
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+_method: dict = {}
+
+
+def _measure_raw(cmd: list[str], how: str, cwd: Path | None = None,
+                 env: dict | None = None) -> tuple[float, float, int, int, bytes]:
+    """Run ``cmd`` under GNU time (``how == "time"``) or the launcher; return wall seconds,
+    CPU seconds, peak RSS in KiB, exit code and stderr."""
+    fd, rss_file = tempfile.mkstemp(prefix="bench-rss-")
+    os.close(fd)
+    try:
+        if how == "time":
+            wrapped = [GNU_TIME, "-f", "%M", "-o", rss_file, *cmd]
+        else:
+            wrapped = [sys.executable, "-I", "-S", "-c", LAUNCHER, rss_file, *cmd]
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(wrapped, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # Read stderr without deadlock, then reap with wait4: CPU times of GNU
+        # time and its descendants (summed; GNU time's own share is negligible).
+        err = proc.stderr.read()
+        proc.stderr.close()
+        _, status, ru = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        cpu = ru.ru_utime + ru.ru_stime
+        lines = Path(rss_file).read_text().split("\n") if code == 0 else []
+    finally:
+        os.unlink(rss_file)
+    if code != 0:
+        return wall, cpu, 0, code, err
+    fields = [line for line in lines if line.strip()][-1].split()
+    if how != "time":  # the launcher's figures leave out its own start-up
+        wall, cpu = float(fields[1]), float(fields[2])
+    return wall, cpu, int(fields[0]), 0, err
+
+
+def memory_method(choice: str = "auto") -> dict:
+    """How peak memory is measured: GNU time if it is there and reads right (``-o`` and
+    ``%M`` in KiB; GNU time 1.7 read four times too much on Linux), else the launcher.
+    Chosen once; returns {"how": "time" | "launcher", "note": machine note}."""
+    if _method:
+        return _method
+    how = "launcher"
+    if choice in ("auto", "time") and os.access(GNU_TIME, os.X_OK):
+        try:
+            v = subprocess.run([GNU_TIME, "--version"], capture_output=True, text=True, timeout=30)
+            if "GNU" in v.stdout + v.stderr:
+                # A process that touches 64 MiB must read 64 MiB and a few.
+                _, _, kib, code, _ = _measure_raw([sys.executable, "-I", "-S", "-c", "b = b'x' * (64 << 20)"],
+                                                  "time")
+                if code == 0 and 64 <= kib / 1024 < 100:
+                    how = "time"
+        except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+            pass
+    if choice == "time" and how != "time":
+        raise SystemExit(f"--memory time: {GNU_TIME} is not GNU time, or its %M does not read right")
+    if how == "time":
+        note = (f"peak memory: each command runs under GNU time ({GNU_TIME} -f %M), the largest process of"
+                " its tree (make's recipes included), not counting this script; wall and CPU time around it")
+    else:
+        _, _, kib, _, _ = _measure_raw(["true"], "launcher")
+        note = ("peak memory: no GNU time" + (" used" if choice == "launcher" else "") + "; a small Python"
+                " launcher (python -I -S) forks each command and reports the wait4 maximum RSS of its tree,"
+                f" and its wall and CPU time; small figures include about the launcher's resident size"
+                f" (`true` reads {kib / 1024:.1f} MiB this way)")
+    _method.update(how=how, note=note)
+    return _method
+
+
 def run_measured(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> Sample:
-    """Run one command to completion; wall time, CPU time and peak RSS (wait4)."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    # Read stderr without deadlock, then reap with wait4 to get the rusage of
-    # this child (the kernel folds in its waited-for descendants: max RSS is
-    # the largest of them, CPU times are summed).
-    err = proc.stderr.read()
-    proc.stderr.close()
-    _, status, ru = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({proc.returncode}):\n"
+    """Run one command to completion; wall time, CPU time and peak RSS of its largest process."""
+    wall, cpu, kib, code, err = _measure_raw(cmd, memory_method()["how"], cwd, env)
+    if code != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({code}):\n"
                            + err.decode("utf-8", "replace")[-2000:])
-    return Sample(wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss * 1024)
+    return Sample(wall, cpu, kib * 1024)
 
 
 @dataclass
@@ -617,6 +710,9 @@ def main(argv=None) -> int:
                     help="measure nothing: print the report of earlier results.json files (merged; a later "
                          "file's length replaces an earlier one's)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch folder")
+    ap.add_argument("--memory", choices=("auto", "time", "launcher"), default="auto",
+                    help="how peak memory is measured: GNU time (/usr/bin/time), a small Python launcher,"
+                         " or the first if it is there (default auto)")
     args = ap.parse_args(argv)
 
     if args.from_json:
@@ -629,7 +725,7 @@ def main(argv=None) -> int:
     outdir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="pressroom-bench-"))
     load_start = loadavg()
-    notes = machine_notes() + [compile_src()]
+    notes = machine_notes() + [compile_src(), memory_method(args.memory)["note"]]
     only = [s for s in args.only.split(",") if s]
     scales: dict = {}
     phase_results: dict = {}
