@@ -493,20 +493,26 @@ def deferred_notes(document) -> dict[str, tuple[int, int]]:
 
 # -- writing --------------------------------------------------------------------------------
 
-#: Inside ``shared_layout()``: one FontConfiguration for every edition written, and the
-#: print edition's layout kept for the EPUB writer's page-list (``kept_print_layout``).
+#: Inside ``shared_layout()``: one FontConfiguration for every edition written, the parsed
+#: edition-neutral stylesheets, and the print edition's layout kept for the EPUB writer's
+#: page-list (``kept_print_layout``).
 _shared: dict | None = None
+
+#: Stylesheets every edition loads unchanged (see ``stylesheets``): parsed once per process
+#: inside ``shared_layout()``. They hold no @color-profile and fetch only from styles/.
+SHARED_SHEETS = frozenset({"fonts.css", "base.css", "languages.css"})
 
 
 @contextlib.contextmanager
 def shared_layout():
     """Within this block (``pressroom all``), editions written in this process share one
-    FontConfiguration (the @font-face files are loaded once) and the EPUB writer reuses the
-    print edition's layout instead of laying it out again. The output bytes are the same."""
+    FontConfiguration and the parsed stylesheets that every edition loads (``SHARED_SHEETS``:
+    the @font-face files are loaded once), and the EPUB writer reuses the print edition's
+    layout instead of laying it out again. The output bytes are the same."""
     global _shared
     from weasyprint.text.fonts import FontConfiguration
 
-    _shared = {"fonts": FontConfiguration(), "layouts": {}}
+    _shared = {"fonts": FontConfiguration(), "layouts": {}, "sheets": {}}
     try:
         yield
     finally:
@@ -552,9 +558,16 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
     color_profiles: dict = {}  # shared by every stylesheet and the document (@color-profile)
     base_url = str(styles.root) + os.sep
     try:
-        css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=font_config,
-                              color_profiles=color_profiles)
-               for p in sheets]
+        css = []
+        for sheet in sheets:
+            shared = _shared is not None and sheet.name in SHARED_SHEETS and sheet.parent == styles.root
+            if shared and str(sheet) in _shared["sheets"]:
+                css.append(_shared["sheets"][str(sheet)])
+                continue
+            css.append(weasyprint.CSS(filename=str(sheet), url_fetcher=fetcher, font_config=font_config,
+                                      color_profiles=color_profiles))
+            if shared:
+                _shared["sheets"][str(sheet)] = css[-1]
     except FatalURLFetchingError as e:
         raise BuildError(f"fetching refused: {e}") from None
     options = {"pdf_identifier": True}
