@@ -18,15 +18,20 @@ text, repeated; see ``synthetic()``):
   with the same stylesheets and PDF variant;
 * wall time and CPU time (user + system, of the process and its children) and
   peak memory (maximum resident set size of the largest process in the
-  command's tree, make's recipes included), each the median of several
-  interleaved runs. Each command runs under GNU time (``/usr/bin/time -f %M``),
-  which forks it from its own small process: the ``wait4`` figure of a child of
-  this script would never read below this script's own peak, as Linux carries
-  the memory high-water mark of a forked process across ``exec``. Without GNU
-  time, a small Python launcher forks the command instead (``--memory``); the
-  machine notes say which, and what the launcher adds;
-* the growth of time and memory with length, and where the time goes: each
-  format in one fresh process split into import, parse, layout and write.
+  command's tree, make's recipes included), each the median of several runs.
+  The runs are interleaved across jobs and lengths: each round runs every job
+  once at every length that still needs runs, so other work on the machine, or
+  a drift of its speed, affects every job and every length alike, and the cost
+  curve compares lengths measured under the same conditions. Each command runs
+  under GNU time (``/usr/bin/time -f %M``), which forks it from its own small
+  process: the ``wait4`` figure of a child of this script would never read
+  below this script's own peak, as Linux carries the memory high-water mark of
+  a forked process across ``exec``. Without GNU time, a small Python launcher
+  forks the command instead (``--memory``); the machine notes say which, and
+  what the launcher adds;
+* the growth of time and memory with length, also against the growth of the
+  reference doing the same work; and where the time goes: each format in one
+  fresh process split into import, parse, layout and write.
 
 Results are printed as Markdown tables and saved in ``build/bench/``.
 """
@@ -249,6 +254,21 @@ FLOOR = {
     FLOOR_PDF: "import weasyprint",
 }
 
+#: The reference each job's growth is compared with in the cost curve: the same work done by
+#: bare WeasyPrint (on pressroom's HTML) or by pandoc; whole builds against the pandoc path,
+#: whose CPU times are summed.
+PANDOC_PATH = ("pandoc epub", "pandoc docx", "pandoc html + weasyprint pdf")
+REFERENCE = {
+    "pressroom pdf --edition print": ("weasyprint on pressroom HTML, print",),
+    "pressroom pdf --edition screen": ("weasyprint on pressroom HTML, screen",),
+    "pressroom epub": ("pandoc epub",),
+    "pressroom docx": ("pandoc docx",),
+    "pressroom all (one process)": PANDOC_PATH,
+    MAKE_DEFAULT: PANDOC_PATH,
+    MAKE_J2: PANDOC_PATH,
+    MAKE_PER_FILE: PANDOC_PATH,
+}
+
 
 def make_tree(dst: Path, source_text: str, stem: str) -> Path:
     """A copy of the project (sharing the real .venv) whose source/ holds one interview."""
@@ -341,6 +361,20 @@ def prepare_scale(work: Path, factor: int, text: str, target: str = "all") -> tu
     info = {"factor": factor, "source": str(src), "bytes": src.stat().st_size,
             "words": len(src.read_text(encoding="utf-8").split())}
     return jobs, info
+
+
+def scale_results(work: Path, factor: int, jobs: list[Job], info: dict) -> dict:
+    """One length's results as the report takes them: its jobs (with the pages of their PDFs), the
+    source's figures, and the pages of pressroom's print PDF and of pandoc's PDF (0 if not made)."""
+    out = work / f"x{factor}" / "out"
+    for j in jobs:
+        if j.output and j.output.exists():
+            j.pages = pdf_pages(j.output)
+
+    def pages(name: str) -> int:
+        return pdf_pages(out / name) if (out / name).exists() else 0
+
+    return {"jobs": jobs, "info": info, "pages": pages("print.pdf"), "pandoc_pages": pages("pandoc.pdf")}
 
 
 # --------------------------------------------------------------------------
@@ -600,10 +634,14 @@ def report(scales: dict, phase_results: dict, notes: list[str], load: tuple[str,
 
     if len(factors) >= 2:
         w("### Cost curve (least-squares fit over the lengths: fixed cost + cost per 1×;"
-          " slope ratio = cost per 1× from 10× to 50× over that from 1× to 10×, ≈ 1 when linear)")
+          " slope ratio = cost per 1× from 10× to 50× over that from 1× to 10×, ≈ 1 when linear;"
+          " slope vs reference = the CPU slope ratio over that of the reference in the same run"
+          " (bare WeasyPrint on pressroom's HTML for a PDF, pandoc for EPUB and DOCX, the pandoc path"
+          " for `pressroom all` and `make`), ≈ 1 when it grows like the reference)")
         w("")
-        w("| job | fixed s (CPU s) | s per 1× (CPU s) | slope ratio, wall (CPU) | fixed MiB | MiB per 1× | pages |")
-        w("|---|---|---|---|---|---|---|")
+        w("| job | fixed s (CPU s) | s per 1× (CPU s) | slope ratio, wall (CPU) | slope vs reference (CPU)"
+          " | fixed MiB | MiB per 1× | pages |")
+        w("|---|---|---|---|---|---|---|---|")
         for name in names:
             js = [job(f, name) for f in factors]
             if not all(j and j.samples for j in js) or name == "make (no-op)":
@@ -613,8 +651,15 @@ def report(scales: dict, phase_results: dict, notes: list[str], load: tuple[str,
             gm = growth(factors, [j.median("rss") / MiB for j in js])
             pages = "/".join(str(j.pages) for j in js) if all(j.pages for j in js) else ""
             sr, src = gt.get("slope_ratio", math.nan), gc.get("slope_ratio", math.nan)
+            ref = REFERENCE.get(name, ())
+            refs = [[job(f, r) for r in ref] for f in factors]  # per length, the reference's jobs
+            vs_ref = ""
+            if ref and all(j and j.samples for rs in refs for j in rs):
+                gr = growth(factors, [sum(j.median("cpu") for j in rs) for rs in refs])
+                ref_sr = gr.get("slope_ratio", math.nan)
+                vs_ref = f"{src / ref_sr:.2f}" if ref_sr else "–"
             w(f"| {name} | {gt['fixed']:.2f} ({gc['fixed']:.2f}) | {gt['per_x']:.3f} ({gc['per_x']:.3f}) | "
-              f"{sr:.2f} ({src:.2f}) | {gm['fixed']:.0f} | {gm['per_x']:.2f} | {pages} |")
+              f"{sr:.2f} ({src:.2f}) | {vs_ref} | {gm['fixed']:.0f} | {gm['per_x']:.2f} | {pages} |")
         w("")
 
     if phase_results:
@@ -638,7 +683,9 @@ def report(scales: dict, phase_results: dict, notes: list[str], load: tuple[str,
         w(f"- {n}")
     w(f"- load average (1, 5, 15 min) at start: {load[0]}; at end: {load[1]}"
       + (" (run " + ", ".join(load[2:]) + ")" if len(load) > 2 else ""))
-    w("- times are medians of interleaved cold runs; ratios are taken within the same run."
+    w("- times are medians of cold runs interleaved across jobs and lengths (each round runs every job"
+      " once at every length still needing runs), so all lengths see the same machine on average;"
+      " ratios and slope ratios are taken within the same run."
       " CPU time (user + system) is less sensitive than wall time to other work on the machine.")
     return "\n".join(lines)
 
@@ -699,9 +746,12 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scales", default="1,10,50", help="lengths, as multiples of the interview (default 1,10,50)")
     ap.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", 5)),
-                    help="runs per job and length; the median is reported (default 5, env BENCH_RUNS)")
+                    help="runs per job at lengths below 10x; the median is reported. The runs go in rounds,"
+                         " each running every job once at every length that still needs runs"
+                         " (default 5, env BENCH_RUNS)")
     ap.add_argument("--runs-large", type=int, default=int(os.environ.get("BENCH_RUNS_LARGE", 3)),
-                    help="runs per job at 10x and longer (default 3, env BENCH_RUNS_LARGE)")
+                    help="runs per job at 10x and longer, in the first rounds"
+                         " (default 3, env BENCH_RUNS_LARGE)")
     ap.add_argument("--phase-runs", type=int, default=3, help="runs of the phase split (default 3; 0 to skip)")
     ap.add_argument("--only", default="", help="comma-separated substrings: run only the jobs whose name matches")
     ap.add_argument("--out", default=str(ROOT / "build" / "bench"), help="folder for results (default build/bench)")
@@ -727,31 +777,41 @@ def main(argv=None) -> int:
     load_start = loadavg()
     notes = machine_notes() + [compile_src(), memory_method(args.memory)["note"]]
     only = [s for s in args.only.split(",") if s]
-    scales: dict = {}
+    runs = {f: args.runs if f < 10 else args.runs_large for f in factors}
+    jobs_at: dict[int, list[Job]] = {}
+    info_at: dict[int, dict] = {}
     phase_results: dict = {}
+
+    def results() -> dict:
+        return {f: scale_results(work, f, jobs_at[f], info_at[f]) for f in factors}
+
     try:
         for f in factors:
-            jobs, info = prepare_scale(work, f, text, args.make_target)
-            if only:
-                jobs = [j for j in jobs if any(s in j.name for s in only)]
-            runs = args.runs if f < 10 else args.runs_large
-            print(f"== {f}×: {info['words']} words, {info['bytes']} bytes; {len(jobs)} jobs × {runs} runs"
-                  f" (load {loadavg()})", file=sys.stderr, flush=True)
-            # One unmeasured warm-up of every job, at the first length only (page
-            # cache, .pyc files, font caches): the other lengths run the same programs.
-            # A job that fails (a writer not there yet) is dropped and reported.
-            for j in list(jobs) if f == factors[0] else []:
-                try:
-                    j.run()
-                except (RuntimeError, subprocess.CalledProcessError) as e:
-                    print(f"   {j.name}: skipped, it failed: {' | '.join(str(e).splitlines()[-4:])[:600]}",
-                          file=sys.stderr)
-                    jobs.remove(j)
-                j.samples.clear()
-            # Interleaved runs: each run measures every job once, so a burst of
-            # other work on the machine affects all jobs alike.
-            for r in range(runs):
-                for j in list(jobs):
+            jobs, info_at[f] = prepare_scale(work, f, text, args.make_target)
+            jobs_at[f] = [j for j in jobs if not only or any(s in j.name for s in only)]
+            print(f"== {f}×: {info_at[f]['words']} words, {info_at[f]['bytes']} bytes;"
+                  f" {len(jobs_at[f])} jobs × {runs[f]} runs", file=sys.stderr, flush=True)
+        # One unmeasured warm-up of every job, at the first length only (page
+        # cache, .pyc files, font caches): the other lengths run the same programs.
+        # A job that fails (a writer not there yet) is dropped at every length and reported.
+        for j in list(jobs_at[factors[0]]):
+            try:
+                j.run()
+            except (RuntimeError, subprocess.CalledProcessError) as e:
+                print(f"   {j.name}: skipped, it failed: {' | '.join(str(e).splitlines()[-4:])[:600]}",
+                      file=sys.stderr)
+                for f in factors:
+                    jobs_at[f] = [x for x in jobs_at[f] if x.name != j.name]
+            j.samples.clear()
+        # Interleaved rounds: each round measures every job once at every length that
+        # still needs runs, so a burst of other work on the machine, or a drift of its
+        # speed, affects all jobs and all lengths alike.
+        for r in range(max(runs.values())):
+            todo = [f for f in factors if r < runs[f]]
+            print(f"== round {r + 1}: " + ", ".join(f"{f}×" for f in todo) + f" (load {loadavg()})",
+                  file=sys.stderr, flush=True)
+            for f in todo:
+                for j in list(jobs_at[f]):
                     try:
                         s = j.run()
                     except (RuntimeError, subprocess.CalledProcessError) as e:
@@ -759,26 +819,24 @@ def main(argv=None) -> int:
                         # drop the job after a second failure.
                         j.failures += 1
                         tail = " | ".join(str(e).splitlines()[-4:])[:600]
-                        print(f"   {j.name}: run {r + 1} failed ({j.failures}): {tail}", file=sys.stderr)
+                        print(f"   round {r + 1}, {f}×: {j.name} failed ({j.failures}): {tail}", file=sys.stderr)
                         if j.failures >= 2:
-                            jobs.remove(j)
+                            jobs_at[f].remove(j)
                         continue
-                    print(f"   run {r + 1}: {j.name}: {s.wall:.3f} s wall, {s.cpu:.3f} s cpu, {s.rss / MiB:.0f} MiB",
-                          file=sys.stderr, flush=True)
-            pages = pdf_pages(work / f"x{f}" / "out" / "print.pdf") if (work / f"x{f}" / "out" / "print.pdf").exists() else 0
-            ppages = pdf_pages(work / f"x{f}" / "out" / "pandoc.pdf") if (work / f"x{f}" / "out" / "pandoc.pdf").exists() else 0
-            for j in jobs:
-                if j.output and j.output.exists():
-                    j.pages = pdf_pages(j.output)
-            for j in jobs:
-                if j.group == "weasyprint" and j.output and j.output.exists() and pages:
+                    print(f"   round {r + 1}, {f}×: {j.name}: {s.wall:.3f} s wall, {s.cpu:.3f} s cpu,"
+                          f" {s.rss / MiB:.0f} MiB", file=sys.stderr, flush=True)
+            save(outdir, results(), phase_results, notes, load_start)  # partial results, round by round
+        scales = results()
+        for f in factors:
+            for j in scales[f]["jobs"]:
+                if j.group == "weasyprint" and j.pages and scales[f]["pages"]:
                     other = work / f"x{f}" / "out" / ("print.pdf" if j.name.endswith("print") else "screen.pdf")
-                    if other.exists() and pdf_pages(other) != pdf_pages(j.output):
-                        print(f"   warning: {j.name} gave {pdf_pages(j.output)} pages, pressroom {pdf_pages(other)}",
+                    if other.exists() and pdf_pages(other) != j.pages:
+                        print(f"   warning: {f}×: {j.name} gave {j.pages} pages, pressroom {pdf_pages(other)}",
                               file=sys.stderr)
-            scales[f] = {"jobs": jobs, "info": info, "pages": pages, "pandoc_pages": ppages}
-            if args.phase_runs:
-                src = Path(info["source"])
+        if args.phase_runs:
+            for f in factors:
+                src = Path(info_at[f]["source"])
                 for fmt in ("print", "screen", "epub", "docx"):
                     try:
                         phase_results[(fmt, f)] = phases(
@@ -786,7 +844,7 @@ def main(argv=None) -> int:
                             cprofile=outdir / f"profile-{fmt}-x{f}.txt")
                     except RuntimeError as e:
                         print(f"   phase split of {fmt} skipped: {e}", file=sys.stderr)
-            save(outdir, scales, phase_results, notes, load_start)  # partial results, length by length
+                save(outdir, scales, phase_results, notes, load_start)  # partial results, length by length
         print(save(outdir, scales, phase_results, notes, load_start))
     finally:
         if args.keep:
