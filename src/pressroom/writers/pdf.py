@@ -499,7 +499,7 @@ def deferred_notes(document) -> dict[str, tuple[int, int]]:
 _shared: dict | None = None
 
 #: Stylesheets every edition loads unchanged (see ``stylesheets``): parsed once per process
-#: inside ``shared_layout()``. They hold no @color-profile and fetch only from styles/.
+#: inside ``shared_layout()``, unless one declares an @color-profile. They fetch only from styles/.
 SHARED_SHEETS = frozenset({"fonts.css", "base.css", "languages.css"})
 
 
@@ -564,9 +564,12 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
             if shared and str(sheet) in _shared["sheets"]:
                 css.append(_shared["sheets"][str(sheet)])
                 continue
+            profiles_before = dict(color_profiles)
             css.append(weasyprint.CSS(filename=str(sheet), url_fetcher=fetcher, font_config=font_config,
                                       color_profiles=color_profiles))
-            if shared:
+            # An @color-profile rule takes effect only while its sheet is parsed (into this
+            # edition's color_profiles), so a sheet that has one is parsed for every edition.
+            if shared and color_profiles == profiles_before:
                 _shared["sheets"][str(sheet)] = css[-1]
     except FatalURLFetchingError as e:
         raise BuildError(f"fetching refused: {e}") from None
