@@ -20,9 +20,10 @@ text, repeated; see ``synthetic()``):
   peak memory (maximum resident set size of the largest process in the
   command's tree, make's recipes included), each the median of several runs.
   The runs are interleaved across jobs and lengths: each round runs every job
-  once at every length that still needs runs, so other work on the machine, or
-  a drift of its speed, affects every job and every length alike, and the cost
-  curve compares lengths measured under the same conditions. Each command runs
+  once at every length that still needs runs (the rounds beyond --runs-large
+  run the 1x jobs only), so other work on the machine, or a drift of its
+  speed, affects every job alike and every length nearly alike, and the cost
+  curve compares lengths measured under similar conditions. Each command runs
   under GNU time (``/usr/bin/time -f %M``), which forks it from its own small
   process: the ``wait4`` figure of a child of this script would never read
   below this script's own peak, as Linux carries the memory high-water mark of
@@ -189,9 +190,21 @@ def memory_method(choice: str = "auto") -> dict:
     return _method
 
 
+#: Variables a calling make (``make bench ONE_PROCESS=0``, ``make -j2 bench``) or the shell would
+#: pass down to the makes timed here, changing what they build.
+MAKE_ENV_DROP = ("MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES", "MAKELEVEL", "ONE_PROCESS", "V", "TRIM", "ICC",
+                 "BUILD")
+
+
+def clean_env() -> dict:
+    """The environment for timed commands: this one without the make variables above."""
+    return {k: v for k, v in os.environ.items() if k not in MAKE_ENV_DROP}
+
+
 def run_measured(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> Sample:
     """Run one command to completion; wall time, CPU time and peak RSS of its largest process."""
-    wall, cpu, kib, code, err = _measure_raw(cmd, memory_method()["how"], cwd, env)
+    wall, cpu, kib, code, err = _measure_raw(cmd, memory_method()["how"], cwd,
+                                             clean_env() if env is None else env)
     if code != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({code}):\n"
                            + err.decode("utf-8", "replace")[-2000:])
@@ -328,7 +341,7 @@ def prepare_scale(work: Path, factor: int, text: str, target: str = "all") -> tu
 
     def ensure_built():
         if not build.exists():
-            subprocess.run(["make", "-s", target], cwd=tree, check=True, capture_output=True)
+            subprocess.run(["make", "-s", target], cwd=tree, check=True, capture_output=True, env=clean_env())
 
     p_html = out / "pandoc.html"
     jobs = [
@@ -657,7 +670,8 @@ def report(scales: dict, phase_results: dict, notes: list[str], load: tuple[str,
             if ref and all(j and j.samples for rs in refs for j in rs):
                 gr = growth(factors, [sum(j.median("cpu") for j in rs) for rs in refs])
                 ref_sr = gr.get("slope_ratio", math.nan)
-                vs_ref = f"{src / ref_sr:.2f}" if ref_sr else "–"
+                finite = math.isfinite(ref_sr) and ref_sr and math.isfinite(src)
+                vs_ref = f"{src / ref_sr:.2f}" if finite else "–"
             w(f"| {name} | {gt['fixed']:.2f} ({gc['fixed']:.2f}) | {gt['per_x']:.3f} ({gc['per_x']:.3f}) | "
               f"{sr:.2f} ({src:.2f}) | {vs_ref} | {gm['fixed']:.0f} | {gm['per_x']:.2f} | {pages} |")
         w("")
@@ -684,7 +698,8 @@ def report(scales: dict, phase_results: dict, notes: list[str], load: tuple[str,
     w(f"- load average (1, 5, 15 min) at start: {load[0]}; at end: {load[1]}"
       + (" (run " + ", ".join(load[2:]) + ")" if len(load) > 2 else ""))
     w("- times are medians of cold runs interleaved across jobs and lengths (each round runs every job"
-      " once at every length still needing runs), so all lengths see the same machine on average;"
+      " once at every length still needing runs; the last rounds run 1× only), so every length sees"
+      " nearly the same machine;"
       " ratios and slope ratios are taken within the same run."
       " CPU time (user + system) is less sensitive than wall time to other work on the machine.")
     return "\n".join(lines)
