@@ -62,7 +62,10 @@ $(STAMP): pyproject.toml
 # process per source writes its four files (a grouped target). Imports, fonts and the print
 # edition's layout (which the EPUB's page-list follows) are then paid once, about twice as fast.
 # `make pdf`, `make epub`, `make docx`, `make proof` or a single file: one process per file, that
-# format only. The bytes are the same either way; ONE_PROCESS=1 or ONE_PROCESS=0 forces one way.
+# format only. One process per source is used only when every goal is one of those listed below
+# (so `make all pdf` runs one process per file). The bytes are the same either way;
+# ONE_PROCESS=1 or ONE_PROCESS=0 forces one way. With ONE_PROCESS=1 any of a source's four
+# targets builds all four (`make pdf ONE_PROCESS=1` also writes the EPUB and the DOCX).
 ifeq ($(origin ONE_PROCESS),undefined)
 ONE_PROCESS := $(if $(filter-out all check dist verify-repro test clean bench,$(or $(MAKECMDGOALS),all)),0,1)
 endif
