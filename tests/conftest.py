@@ -62,14 +62,9 @@ def copy_project(dst: Path) -> Path:
     return dst
 
 
-#: Variables that a calling make (``make test V=1``, ``make -j2 test``) or the shell would pass
-#: down to the makes the tests run, changing what they test.
-MAKE_ENV_DROP = ("MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES", "MAKELEVEL", "ONE_PROCESS", "V", "TRIM", "ICC",
-                 "BUILD")
-
-
 def make(tree: Path, *args: str) -> subprocess.CompletedProcess:
     """Run make in a project tree, as if from a clean shell; returns the completed process."""
-    env = {k: v for k, v in os.environ.items() if k not in MAKE_ENV_DROP}
+    from makeenv import clean_make_env
+
     return subprocess.run(["make", "--no-print-directory", *args], cwd=tree, capture_output=True, text=True,
-                          env=env)
+                          env=clean_make_env())

@@ -54,6 +54,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the shared helpers
+from makeenv import clean_make_env  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "source" / "the-future-of-migration.md"
 VENV = ROOT / ".venv"
@@ -190,21 +193,10 @@ def memory_method(choice: str = "auto") -> dict:
     return _method
 
 
-#: Variables a calling make (``make bench ONE_PROCESS=0``, ``make -j2 bench``) or the shell would
-#: pass down to the makes timed here, changing what they build.
-MAKE_ENV_DROP = ("MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES", "MAKELEVEL", "ONE_PROCESS", "V", "TRIM", "ICC",
-                 "BUILD")
-
-
-def clean_env() -> dict:
-    """The environment for timed commands: this one without the make variables above."""
-    return {k: v for k, v in os.environ.items() if k not in MAKE_ENV_DROP}
-
-
 def run_measured(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> Sample:
     """Run one command to completion; wall time, CPU time and peak RSS of its largest process."""
     wall, cpu, kib, code, err = _measure_raw(cmd, memory_method()["how"], cwd,
-                                             clean_env() if env is None else env)
+                                             clean_make_env() if env is None else env)
     if code != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd))} failed ({code}):\n"
                            + err.decode("utf-8", "replace")[-2000:])
@@ -341,7 +333,7 @@ def prepare_scale(work: Path, factor: int, text: str, target: str = "all") -> tu
 
     def ensure_built():
         if not build.exists():
-            subprocess.run(["make", "-s", target], cwd=tree, check=True, capture_output=True, env=clean_env())
+            subprocess.run(["make", "-s", target], cwd=tree, check=True, capture_output=True, env=clean_make_env())
 
     p_html = out / "pandoc.html"
     jobs = [
