@@ -19,7 +19,8 @@ from pressroom.checks.epub import cover_image, opf_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
 STEM = SOURCE.stem
-FOLDERS = {"print": f"{STEM}-print", "distribution": f"{STEM}-distribution"}
+# The seed names no photo file: its print edition carries an FPO box, so it is bundled as a proof.
+FOLDERS = {"print": f"{STEM}-print-proof", "distribution": f"{STEM}-distribution"}
 
 
 def dist(build: Path, out: Path, tz: str, check=True):

@@ -2,7 +2,8 @@
 
 For each source, two folders (each also as a zip):
 
-- ``<stem>-print/``: the print PDF and its preflight report, for the printer;
+- ``<stem>-print/``: the print PDF and its preflight report, for the printer; ``<stem>-print-proof/``
+  instead when the check found a hold (an FPO box, a low-resolution photo): a proof, not for press;
 - ``<stem>-distribution/``: the EPUB, the screen PDF, the DOCX, the cover image
   and the validation reports, for retailers, the web and partners.
 
@@ -200,9 +201,16 @@ def bundle(source: str | os.PathLike, build: str | os.PathLike, out: str | os.Pa
         return next(r for r in results if r["output"] == kind and r["check"] == name)["details"]
 
     written = []
-    # The print bundle.
+    # The print bundle: press-ready, or a proof when the checks found a hold (an FPO box, a photo
+    # under 300 ppi). A proof never carries the press-ready name, and the other name's folder and
+    # zip from an earlier build are removed, so the folder never says more than the check did.
+    ready = report.get("press_ready") is True
+    holds = report.get("holds", [])
+    folder = f"{stem}-print" if ready else f"{stem}-print-proof"
+    _remove_bundle(out, f"{stem}-print-proof" if ready else f"{stem}-print")
     files = {print_pdf.name: print_pdf.read_bytes(), "preflight.json": dumps(section(("print",)))}
-    written += _finish(out, f"{stem}-print", "print", files, common, versions,
+    status = {"status": "press-ready" if ready else "proof", "holds": holds}
+    written += _finish(out, folder, "print", files, {**common, **status}, versions,
                        {print_pdf.name: {"pages": pages}})
     # The distribution bundle.
     files = {p.name: p.read_bytes() for p in (epub, screen_pdf, docx)}
@@ -217,6 +225,12 @@ def bundle(source: str | os.PathLike, build: str | os.PathLike, out: str | os.Pa
     written += _finish(out, f"{stem}-distribution", "distribution", files, common, versions,
                        {screen_pdf.name: {"pages": page_count(screen_pdf)}})
     return written
+
+
+def _remove_bundle(out: Path, folder: str) -> None:
+    with signals_deferred():
+        shutil.rmtree(out / folder, ignore_errors=True)
+        (out / f"{folder}.zip").unlink(missing_ok=True)
 
 
 def _finish(out, folder, kind, files, common, versions, extra) -> list[Path]:

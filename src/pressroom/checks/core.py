@@ -54,6 +54,23 @@ class Check:
 
 REGISTRY: list[Check] = []
 
+#: Reasons a printer would stop the job that are not defects of the file: an FPO box, a photo
+#: under 300 ppi at its printed size. ``fn(ctx, path) -> list[dict]``, each with a "reason".
+HOLDS: list[Check] = []
+
+#: The outputs whose report carries a press-ready verdict.
+PRESS = ("print",)
+
+
+def hold(kind: str, name: str, title: str):
+    """Register ``fn(ctx, path) -> list[dict]`` (each hold with a ``reason``) for output ``kind``."""
+
+    def deco(fn):
+        HOLDS.append(Check(kind, name, title, fn))
+        return fn
+
+    return deco
+
 
 def check(kind: str, name: str, title: str):
     """Register ``fn(ctx, path) -> Outcome`` as the check ``name`` of output ``kind``."""
@@ -154,6 +171,7 @@ def check_source(source: Path, build: Path, kinds=KINDS, progress: Progress | No
     interview = load_model(source)
     results = []
     outputs = {}
+    holds: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="pressroom-check-") as tmp:
         ctx = Context(source.resolve(), Path(build).resolve(), interview, Path(tmp))
         for kind in kinds:
@@ -172,7 +190,13 @@ def check_source(source: Path, build: Path, kinds=KINDS, progress: Progress | No
                 if progress:
                     progress.step(f"{ctx.stem}: {LABEL[kind]}: {c.title}")
                 results.append(_run_one(ctx, c, path))
+            for h in (h for h in HOLDS if h.kind == kind):
+                holds.extend(_hold_one(ctx, h, path))
     failed = [r for r in results if r["status"] == "fail"]
+    press = [k for k in PRESS if k in kinds]
+    verdict = {}
+    if press:
+        verdict = {"press_ready": not holds and not any(r["output"] in press for r in failed), "holds": holds}
     return {
         "source": source.name,
         "source_sha256": sha256(source),
@@ -182,6 +206,7 @@ def check_source(source: Path, build: Path, kinds=KINDS, progress: Progress | No
         "ok": not failed,
         "outputs": outputs,
         "results": results,
+        **verdict,
     }
 
 
@@ -201,6 +226,18 @@ def _run_one(ctx: Context, c: Check, path: Path) -> dict:
         tb = traceback.format_exception_only(type(e), e)[-1].strip()
         return _result(c.kind, c.name, c.title, "fail", f"check crashed: {tb}")
     return _result(c.kind, c.name, c.title, "pass" if out.ok else "fail", out.summary, out.details)
+
+
+def _hold_one(ctx: Context, h: Check, path: Path) -> list[dict]:
+    """The holds one test finds; one that cannot run holds the job too (nobody vouched)."""
+    try:
+        found = h.fn(ctx, path)
+    except ToolMissing as e:
+        found = [{"reason": f"{h.title}: cannot run: {e}"}]
+    except Exception as e:
+        tb = traceback.format_exception_only(type(e), e)[-1].strip()
+        found = [{"reason": f"{h.title}: could not be assessed: {tb}"}]
+    return [{"output": h.kind, "hold": h.name, **item} for item in found]
 
 
 def run(sources: list[Path], build: Path, kinds=KINDS, progress_stream=None) -> dict:
@@ -243,4 +280,20 @@ def table(report: dict) -> str:
             counts[r["status"]] += 1
     verdict = "all checks passed" if report["ok"] else "CHECKS FAILED"
     lines.append(f"{verdict} ({counts['pass']} passed, {counts['fail']} failed, {counts['skip']} skipped)")
+    lines.extend(hold_lines(report))
     return "\n".join(lines) + "\n"
+
+
+def hold_lines(report: dict) -> list[str]:
+    """One line per hold, then one verdict line per source whose print edition is not press-ready."""
+    lines = []
+    for src in report["sources"]:
+        if "press_ready" not in src:
+            continue
+        for h in src["holds"]:
+            lines.append(f"HOLD  {src['stem']}  {LABEL[h['output']]}: {h['reason']}")
+        if not src["press_ready"]:
+            why = f"{len(src['holds'])} hold(s)" if src["holds"] else "checks failed"
+            lines.append(f"NOT PRESS-READY  {src['stem']}: the print PDF is a proof ({why}); "
+                         f"make dist bundles it as {src['stem']}-print-proof")
+    return lines

@@ -18,6 +18,7 @@ between words, and a layout engine may break a line anywhere).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 import zipfile
@@ -134,9 +135,31 @@ def _first_miss_letters(expected: list[str], letters: list[str], window: int) ->
     return None if miss is None else owner[miss]
 
 
-def fidelity(interview: m.Interview, text: str, window: int = 0) -> Outcome:
+def _report(interview: m.Interview, misses: list[dict], counted: int, window: int, how: str) -> Outcome:
+    if misses:
+        first = misses[0]
+        return Outcome(False, f"{first['passage']}: “{first['missing']}” (token {first['token']}) missing or out "
+                              f"of order near “{first['near']}”",
+                       {"tokens": counted, "missing": misses, "window": window})
+    order = f"in order (within {window} tokens)" if window else "in order"
+    return Outcome(True, f"{counted} tokens (words, numbers, marks) {order}{how}",
+                   {"tokens": counted, "missing": [], "window": window})
+
+
+def _miss(name: str, expected: list[str], i: int) -> dict:
+    context = " ".join(expected[max(0, i - 4): i + 5])
+    return {"passage": name, "token": i, "missing": expected[i], "near": context}
+
+
+def fidelity(interview: m.Interview, text: str, window: int = 0, pages: "PageText | None" = None) -> Outcome:
+    """Every passage of the model, token for token and in order, in ``text``.
+
+    With ``pages`` (a PDF's text page by page), a passage may also be found in the text with each
+    page's running heads and folios taken out, the footnotes set apart, and a word hyphenated
+    across a page break joined again: what a reader reads across the break.
+    """
     actual = words(text)
-    missing = []
+    misses = []
     counted = 0
     letters = list("".join(t for t in actual if _wordlike(t))) if window else None
     for name, passage in passages(interview):
@@ -146,17 +169,205 @@ def fidelity(interview: m.Interview, text: str, window: int = 0) -> Outcome:
             miss = _first_miss_letters(expected, letters, window)
         else:
             miss = first_miss(expected, actual, window)
+            if miss is not None and pages is not None:
+                miss = first_miss(expected, pages.reading_tokens)
         if miss is not None:
-            context = " ".join(expected[max(0, miss - 4): miss + 5])
-            missing.append({"passage": name, "token": miss, "missing": expected[miss], "near": context})
-    if missing:
-        first = missing[0]
-        return Outcome(False, f"{first['passage']}: “{first['missing']}” (token {first['token']}) missing or out "
-                              f"of order near “{first['near']}”",
-                       {"tokens": counted, "missing": missing, "window": window})
-    order = f"in order (within {window} tokens)" if window else "in order"
-    return Outcome(True, f"{counted} tokens (words, numbers, marks) {order}",
-                   {"tokens": counted, "missing": [], "window": window})
+            misses.append(_miss(name, expected, miss))
+    return _report(interview, misses, counted, window, "")
+
+
+# -- a PDF page by page -----------------------------------------------------------
+
+
+def _digit_value(token: str) -> int | None:
+    try:
+        return int("".join(str(unicodedata.digit(c)) for c in token)) if token else None
+    except (TypeError, ValueError):
+        return None
+
+
+class PageText:
+    """A PDF's text as a reader reads it across pages.
+
+    ``pages`` is pdftotext's text, one string a page. On each page, the lines at its top and foot
+    that are running heads (the title, the publication and section: the model's own words) or the
+    folio ("3", "3 / 12") are taken out; then each footnote's text is found on the page where it is
+    set and set apart; a word hyphenated at the foot of a page is joined with its end at the top of
+    the next one. ``reading_tokens`` is the body as read; ``note_pages`` and ``call_pages`` say
+    where each note starts and where it is called (1-based page numbers).
+    """
+
+    def __init__(self, interview: m.Interview, pages: list[str]):
+        self.interview = interview
+        self.pages = pages
+        self.count = len(pages)
+        units = [words(interview.meta.title)]
+        meta = interview.meta
+        units.append(words(f"{meta.publisher} {meta.section}"))
+        units.extend(words(u) for u in (meta.publisher, meta.section) if u)
+        self.units = [[t for t in u if _wordlike(t)] for u in units]
+        self.units = [u for u in self.units if u]
+        page_tokens = [words("\n".join(self._strip_furniture(text, i + 1))) for i, text in enumerate(pages)]
+        self.note_pages: dict[int, int] = {}
+        self._set_apart_notes(page_tokens)
+        self.reading_tokens, self.token_page = self._join(page_tokens)
+        self.call_pages = self._calls()
+
+    # running heads and folios
+    def _is_folio(self, toks: list[str], number: int) -> bool:
+        values = [_digit_value(t) for t in toks if t not in ("/", "|", "·", "-", "–", "—")]
+        if not values or any(v is None for v in values):
+            return False
+        return values[0] == number and (len(values) == 1 or (len(values) == 2 and values[1] == self.count))
+
+    def _is_running_head(self, toks: list[str]) -> bool:
+        rest = [t for t in toks if _wordlike(t)]
+        if not rest:
+            return False
+        used = 0
+        while rest:
+            for u in self.units:
+                if rest[:len(u)] == u:
+                    rest = rest[len(u):]
+                    break
+                if rest[-len(u):] == u:  # right-to-left heads may come in visual order
+                    rest = rest[:-len(u)]
+                    break
+            else:
+                return False
+            used += 1
+            if used > 4:
+                return False
+        return True
+
+    def _strip_furniture(self, text: str, number: int) -> list[str]:
+        lines = text.split("\n")
+
+        def furniture(line: str) -> bool:
+            toks = words(line)
+            return not toks or self._is_folio(toks, number) or self._is_running_head(toks)
+
+        top = 0
+        while top < len(lines) and top < 8 and furniture(lines[top]):
+            top += 1
+        foot = len(lines)
+        while foot > top and len(lines) - foot < 8 and furniture(lines[foot - 1]):
+            foot -= 1
+        return lines[top:foot]
+
+    # footnotes
+    def _set_apart_notes(self, page_tokens: list[list[str]]) -> None:
+        """Find each note's text (from the foot up) on the first page that has it; take it out."""
+        for note in self.interview.notes:
+            expected = words(_inline_text(note.children))
+            if not expected:
+                continue
+            head = expected[:min(len(expected), 6)]
+            for p, toks in enumerate(page_tokens):
+                at = _rfind(toks, expected)
+                length = len(expected)
+                if at is None:
+                    # A note that runs on to the next page: its start ends this page's notes.
+                    at = _rfind(toks, head)
+                    length = len(head)
+                if at is None:
+                    continue
+                start = at
+                # its number ("3", "3.") before it
+                while start > 0 and start > at - 3 and not _wordlike(toks[start - 1]):
+                    start -= 1
+                if start > 0 and _digit_value(toks[start - 1]) == note.number:
+                    start -= 1
+                del toks[start:at + length]
+                self.note_pages[note.number] = p + 1
+                break
+
+    # across page breaks
+    def _join(self, page_tokens: list[list[str]]) -> tuple[list[str], list[int]]:
+        out: list[str] = []
+        page_of: list[int] = []
+        for p, toks in enumerate(page_tokens):
+            toks = list(toks)
+            if (len(out) >= 2 and toks and out[-1] in ("\u2010", "-", "\u00ad") and _wordlike(out[-2])
+                    and _wordlike(toks[0])):
+                hyphen = out.pop()
+                word = out.pop()
+                page_of.pop()
+                page_of.pop()
+                toks[0] = word + ("-" if hyphen == "-" else "") + toks[0]
+                # the joined word is read where it starts
+                out.append(toks.pop(0))
+                page_of.append(p)
+            out.extend(toks)
+            page_of.extend([p + 1] * len(toks))
+        return out, page_of
+
+    def _calls(self) -> dict[int, int]:
+        """The page of the first call of each note, from where the body's words are read."""
+        iv = self.interview
+        segments: list[tuple[str, int]] = []  # (text before the call, note number)
+        text: list[str] = []
+
+        def walk(n):
+            if isinstance(n, (tuple, list)):
+                for x in n:
+                    walk(x)
+            elif isinstance(n, m.NoteRef):
+                segments.append(("".join(text), n.number))
+            elif isinstance(n, (m.Text, m.Code)):
+                text.append(n.text)
+            elif isinstance(n, m.LineBreak):
+                text.append("\n")
+            elif dataclasses.is_dataclass(n):
+                for f in dataclasses.fields(n):
+                    if f.name in ("children", "items", "question", "answer"):
+                        walk(getattr(n, f.name))
+                if isinstance(n, m.Paragraph):
+                    text.append("\n")
+
+        walk(iv.intro)
+        for ex in iv.exchanges:
+            walk(ex.question)
+            text.append("\n")
+            walk(ex.answer)
+        body = words("".join(text))
+        where = align(body, self.reading_tokens)
+        calls: dict[int, int] = {}
+        if where is None:
+            return calls
+        for before, number in segments:
+            if number in calls:
+                continue
+            i = len(words(before)) - 1
+            if i < 0:
+                i = 0
+            if i < len(where):
+                calls[number] = self.token_page[where[i]]
+        return calls
+
+
+def _rfind(tokens: list[str], run: list[str]) -> int | None:
+    """The start of the last occurrence of ``run`` in ``tokens``, contiguous."""
+    n = len(run)
+    for i in range(len(tokens) - n, -1, -1):
+        if tokens[i:i + n] == run:
+            return i
+    return None
+
+
+def align(expected: list[str], actual: list[str]) -> list[int] | None:
+    """Where each expected token is found in ``actual`` (as first_miss matches), or None."""
+    out = []
+    k = 0
+    for w in expected:
+        bare = w.replace("-", "") if "-" in w else None
+        while k < len(actual) and actual[k] != w and actual[k] != bare:
+            k += 1
+        if k == len(actual):
+            return None
+        out.append(k)
+        k += 1
+    return out
 
 
 # -- what the outputs say -------------------------------------------------------
@@ -263,18 +474,74 @@ def pdf_window(interview: m.Interview) -> int:
     return RTL_PDF_WINDOW if interview.meta.script_direction == "rtl" else 0
 
 
+def pdf_pages(text: str) -> list[str]:
+    """pdftotext's text cut into pages (it ends each page with a form feed)."""
+    pages = text.split("\f")
+    if pages and not pages[-1].strip():
+        pages.pop()
+    return pages
+
+
+def xhtml_text(data: bytes, html: bool = False) -> str:
+    """The text of an XHTML document's body (or, with ``html``, an HTML one), blocks on lines of their own."""
+    from lxml import etree
+
+    parts: list[str] = []
+    root = etree.fromstring(data, etree.HTMLParser(encoding="utf-8")) if html else etree.fromstring(data)
+    body = root.find("{*}body") if not html else root.find("body")
+    if body is not None:
+        _xhtml_text(body, parts)
+    return "".join(parts)
+
+
 EXTRACT = {"print": pdf_text, "screen": pdf_text, "epub": epub_text, "docx": docx_text}
+
+
+def _page_text(ctx, kind, path) -> PageText:
+    text = ctx.memo(("text", kind), lambda: EXTRACT[kind](path))
+    return ctx.memo(("pages", kind), lambda: PageText(ctx.interview, pdf_pages(text)))
 
 
 def _fidelity_check(kind):
     def fn(ctx, path):
         text = ctx.memo(("text", kind), lambda: EXTRACT[kind](path))
-        return fidelity(ctx.interview, text, pdf_window(ctx.interview) if kind in ("print", "screen") else 0)
+        if kind in ("print", "screen"):
+            return fidelity(ctx.interview, text, pdf_window(ctx.interview), pages=_page_text(ctx, kind, path))
+        return fidelity(ctx.interview, text)
 
     fn.__name__ = f"text_{kind}"
     return fn
 
 
+def note_placement(interview: m.Interview, pages: PageText) -> Outcome:
+    """Every footnote starts on the page of its first call."""
+    problems, placed = [], []
+    for note in interview.notes:
+        call, at = pages.call_pages.get(note.number), pages.note_pages.get(note.number)
+        if call is None:
+            problems.append(f"the call of note {note.number} was not found")
+        elif at is None:
+            problems.append(f"note {note.number} (called on page {call}) was not found")
+        elif at != call:
+            problems.append(f"note {note.number} is set on page {at}, its call on page {call}")
+        else:
+            placed.append(note.number)
+    details = {"notes": len(interview.notes), "calls": pages.call_pages, "notes_on": pages.note_pages}
+    if not interview.notes:
+        return Outcome(True, "no footnotes", details)
+    return Outcome.from_problems(problems, f"{len(placed)} notes, each on the page of its call", details)
+
+
+def _placement_check(kind):
+    def fn(ctx, path):
+        return note_placement(ctx.interview, _page_text(ctx, kind, path))
+
+    fn.__name__ = f"notes_{kind}"
+    return fn
+
+
 _TOOL = {"print": "pdftotext", "screen": "pdftotext", "epub": "lxml", "docx": "python-docx/lxml"}
+for _kind in ("print", "screen"):
+    check(_kind, "note-pages", "every footnote on the page of its call")(_placement_check(_kind))
 for _kind in ("print", "screen", "epub", "docx"):
     check(_kind, "text", f"text fidelity ({_TOOL[_kind]})")(_fidelity_check(_kind))
