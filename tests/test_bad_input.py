@@ -104,7 +104,8 @@ CASES: dict[str, Case] = {
     "yaml_deep_flow_3000": Case(fm("keywords: " + "[ " * 3000 + "] " * 3000 + "\n"), 5, "front matter is nested more than 8 levels deep"),
     "yaml_deep_block_3000": Case(fm("keywords:\n  " + "- " * 3000 + "x\n"), 6, "front matter is nested more than 8 levels deep"),
     "yaml_unhashable_key": Case(fm("? [a, b]\n: c\n"), 5, "found unhashable key"),
-    "yaml_number_key": Case(fm("2023: x\n"), 2, "front matter key 2023 is not text"),
+    # Keys, like values, are text as written: 2023 is an unknown key, on its own line.
+    "yaml_number_key": Case(fm("2023: x\n"), 5, "unknown front matter key '2023'"),
     "yaml_merge_key": Case(fm("<<: {subtitle: Z}\n"), 5, "YAML merge keys (<<) are not allowed"),
     # -- keys and types
     "missing_title": Case("---\ndate: 2023-12-01\nlang: en\n---\n\n" + BODY, 2, "front matter has no 'title'"),
@@ -118,7 +119,7 @@ CASES: dict[str, Case] = {
     "unknown_image_key": Case(fm("image:\n  alt: A photo.\n  url: x\n"), 7, "unknown key 'image.url'"),
     "title_is_a_list": Case("---\ntitle: [a, b]\ndate: 2023-12-01\nlang: en\n---\n\n" + BODY, 2, "'title' must be text, not a list"),
     "title_is_a_mapping": Case("---\ntitle: {a: b}\ndate: 2023-12-01\nlang: en\n---\n\n" + BODY, 2, "'title' must be text, not a mapping"),
-    "title_is_boolean": Case("---\ntitle: yes\ndate: 2023-12-01\nlang: en\n---\n\n" + BODY, 2, "'title' must be text, not true/false"),
+    "title_is_a_list": Case("---\ntitle: [yes, no]\ndate: 2023-12-01\nlang: en\n---\n\n" + BODY, 2, "'title' must be text, not a list"),
     "subtitle_is_binary": Case(fm("subtitle: !!binary aGVsbG8=\n"), 5, "'subtitle' must be text, not bytes"),
     "keywords_are_mappings": Case(fm("keywords: [{a: b}]\n"), 5, "keywords must be a list of words"),
     "interviewer_is_text": Case(fm("interviewer: Prisca\n"), 5, "'interviewer' must be a mapping with name, bio"),
@@ -130,10 +131,11 @@ CASES: dict[str, Case] = {
     "date_february_30": Case("---\ntitle: T\ndate: 2023-02-30\nlang: en\n---\n\n" + BODY, 3, "'2023-02-30' is not a valid date"),
     "date_year_zero": Case("---\ntitle: T\ndate: 0000-01-01\nlang: en\n---\n\n" + BODY, 3, "'0000-01-01' is not a valid date"),
     "date_as_words": Case("---\ntitle: T\ndate: 1 December 2023\nlang: en\n---\n\n" + BODY, 3, "date must be a calendar date YYYY-MM-DD, got '1 December 2023'"),
-    "date_quoted": Case("---\ntitle: T\ndate: '2023-12-01'\nlang: en\n---\n\n" + BODY, 3, "date must be a calendar date YYYY-MM-DD"),
+    "date_in_words": Case("---\ntitle: T\ndate: 1 December 2023\nlang: en\n---\n\n" + BODY, 3, "date must be a calendar date YYYY-MM-DD"),
+    "date_before_1000": Case("---\ntitle: T\ndate: 0001-01-01\nlang: en\n---\n\n" + BODY, 3, "before the year 1000"),
     "date_european": Case("---\ntitle: T\ndate: 01/12/2023\nlang: en\n---\n\n" + BODY, 3, "date must be a calendar date YYYY-MM-DD"),
-    "date_with_time": Case("---\ntitle: T\ndate: 2023-12-01 10:30:00\nlang: en\n---\n\n" + BODY, 3, "date must be a calendar date without a time, got 2023-12-01 10:30:00"),
-    "date_is_a_number": Case("---\ntitle: T\ndate: 20231201\nlang: en\n---\n\n" + BODY, 3, "date must be a calendar date YYYY-MM-DD, got 20231201"),
+    "date_with_time": Case("---\ntitle: T\ndate: 2023-12-01 10:30:00\nlang: en\n---\n\n" + BODY, 3, "date must be a calendar date without a time, got '2023-12-01 10:30:00'"),
+    "date_is_a_number": Case("---\ntitle: T\ndate: 20231201\nlang: en\n---\n\n" + BODY, 3, "date must be a calendar date YYYY-MM-DD, got '20231201'"),
     # -- language tags
     "lang_word": Case("---\ntitle: T\ndate: 2023-12-01\nlang: English\n---\n\n" + BODY, 4, "'English' is not a BCP 47 language tag"),
     "lang_underscore": Case("---\ntitle: T\ndate: 2023-12-01\nlang: en_GB\n---\n\n" + BODY, 4, "'en_GB' is not a BCP 47 language tag"),

@@ -62,7 +62,11 @@ def test_one_table_and_json_reports(good):
     build, report, table = good
     lines = table.splitlines()
     assert lines[0].split()[:4] == ["source", "output", "check", "result"]
-    assert len(lines) == 2 + len(report["sources"][0]["results"]) + 1
+    src = report["sources"][0]
+    # The seed names no photo file: one hold (its FPO box), then the verdict line.
+    assert src["press_ready"] is False and [h["hold"] for h in src["holds"]] == ["fpo"]
+    assert len(lines) == 2 + len(src["results"]) + 1 + 2
+    assert lines[-2].startswith("HOLD ") and lines[-1].startswith("NOT PRESS-READY ")
     per_source = json.loads((build / "the-future-of-migration.check.json").read_text())
     assert per_source["results"] == report["sources"][0]["results"]
     for kind, entry in per_source["outputs"].items():

@@ -12,6 +12,7 @@ import datetime as _dt
 import difflib
 import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,19 @@ _BCP47 = re.compile(
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\u2028\u2029\ud800-\udfff]")
 _MARKUP = re.compile(r"[\[*_<`&]")
+#: Bidi overrides force a direction on the characters that follow and can make text read otherwise
+#: than it is (in a title, a link's text): refused. Isolates (U+2066–U+2069), embeddings and the
+#: marks (U+200E, U+200F, U+061C), which right-to-left text uses, are kept.
+_OVERRIDE = re.compile("[\u202d\u202e]")
+_OVERRIDE_NAMES = {"\u202d": "a bidi override U+202D (LEFT-TO-RIGHT OVERRIDE)",
+                   "\u202e": "a bidi override U+202E (RIGHT-TO-LEFT OVERRIDE)"}
+_OVERRIDE_HINT = ("delete it; to set a run of the other direction use an isolate "
+                  "(U+2066 LRI or U+2067 RLI … U+2069 PDI) or a mark (U+200E, U+200F)")
 _RAW_WORD = re.compile(r"\S{%d,}" % (MAX_RAW_WORD + 1))
+#: A footnote definition "[^label]:", at a line's start or inside quotes (>) and list items.
+_NOTE_DEF = re.compile(r"^(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))*[ \t]*\[\^([^\]\s]+)\]:")
+#: A link whose text holds a footnote call: "[text[^1]](https://…)".
+_CALL_IN_LINK = re.compile(r"\[(?:[^\[\]]|\[\^[^\]\s]+\])*\[\^[^\]\s]+\](?:[^\[\]]|\[\^[^\]\s]+\])*\]\(")
 
 # --------------------------------------------------------------------------
 # Front matter schema: key -> (type, required)
@@ -103,9 +116,16 @@ class _Refused(yaml.MarkedYAMLError):
 
 class _Loader(yaml.SafeLoader):
     """PyYAML's safe loader, refusing aliases (no alias bombs), deep nesting
-    (no RecursionError) and duplicate keys, and locating bad values."""
+    (no RecursionError) and duplicate keys, and locating bad values.
+
+    Scalars are text as written: YAML 1.1's implicit typing would turn ``20:20`` into 1220 (base
+    60), ``010`` into 8, ``1.50`` into 1.5, ``no`` into false and ``0x1F``, ``.nan``, ``1e3`` into
+    numbers. Only YAML 1.2's null (an empty value, ``~``, ``null``) is resolved; dates are read
+    from their text by the keys that are dates.
+    """
 
     _depth = 0
+    yaml_implicit_resolvers: dict = {}
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -148,6 +168,14 @@ class _Loader(yaml.SafeLoader):
                            "quote the value to keep it as text") from None
 
 
+_Loader.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])  # to refuse it by name
+_Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"),
+                              ["~", "n", "N", ""])
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]")
+
+
 # --------------------------------------------------------------------------
 
 
@@ -167,7 +195,14 @@ def read(path: str | os.PathLike) -> m.Interview:
     path = Path(path)
     name = str(path)
     try:
-        with open(path, "rb") as f:
+        # Never block on a FIFO or a device: open without waiting, and read only a regular file.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                if stat.S_ISDIR(os.fstat(f.fileno()).st_mode):
+                    raise IsADirectoryError
+                raise SourceError(name, 1, "is not a regular file (a pipe, socket or device)",
+                                  "give a .md file saved on disk")
             raw = f.read(MAX_SOURCE_BYTES + 1)
     except IsADirectoryError:
         raise SourceError(name, 1, "is a directory, not a source file", "give a .md file") from None
@@ -215,6 +250,10 @@ def _decode(data: bytes | str, name: str) -> str:
             name, line, f"control character U+{ord(bad.group()):04X} in the text",
             "delete it; use a blank line to separate paragraphs",
         )
+    override = _OVERRIDE.search(text)
+    if override:
+        line = text.count("\n", 0, override.start()) + 1
+        raise SourceError(name, line, f"{_OVERRIDE_NAMES[override.group()]} in the text", _OVERRIDE_HINT)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as e:
@@ -365,14 +404,7 @@ class _Reader:
             return value
 
         title = text("title", required=True)
-        date = data["date"]
-        if isinstance(date, _dt.datetime):
-            raise self.error(self.key_line("date"), f"date must be a calendar date without a time, got {date.isoformat(' ')}",
-                             f"write e.g. date: {date.date().isoformat()}")
-        if not isinstance(date, _dt.date):
-            shown = date if isinstance(date, (str, int, float)) else _kind(date)
-            raise self.error(self.key_line("date"), f"date must be a calendar date YYYY-MM-DD, got {shown!r}",
-                             "write e.g. date: 2023-12-01")
+        date = self._date(data["date"], "date")
         lang = text("lang", required=True)
         if not _BCP47.match(lang):
             raise self.error(self.key_line("lang"), f"'{lang}' is not a BCP 47 language tag",
@@ -424,12 +456,41 @@ class _Reader:
             image = self._image(text("image", "file"), alt, text("image", "caption"), text("image", "credit"))
         return meta, people, image
 
+    def _date(self, value, key: str) -> _dt.date:
+        """A calendar date YYYY-MM-DD, from the text the front matter gives."""
+        line = self.key_line(key)
+        if not isinstance(value, str):
+            raise self.error(line, f"{key} must be a calendar date YYYY-MM-DD, got {_kind(value)}",
+                             "write e.g. date: 2023-12-01")
+        value = value.strip()
+        if _DATETIME.match(value):
+            raise self.error(line, f"{key} must be a calendar date without a time, got {value!r}",
+                             f"write e.g. {key}: {value[:10]}")
+        mo = _DATE.match(value)
+        if not mo:
+            raise self.error(line, f"{key} must be a calendar date YYYY-MM-DD, got {value!r}",
+                             "write e.g. date: 2023-12-01")
+        try:
+            date = _dt.date(int(mo.group(1)), int(mo.group(2)), int(mo.group(3)))
+        except ValueError as e:
+            raise self.error(line, f"'{value}' is not a valid date ({e})",
+                             "write a real calendar date as YYYY-MM-DD, e.g. date: 2023-12-01") from None
+        if date.year < 1000:
+            # EPUB's and PDF's dates (W3CDTF, ISO 8601) need a four-digit year from 1000 on.
+            raise self.error(line, f"{key} {value} is before the year 1000",
+                             "write the interview's real date, e.g. date: 2023-12-01")
+        return date
+
     def _check_value(self, value: str, line: int, where: str):
         """YAML escapes ("\\x07", "\\ud800") can produce characters the raw-text check never saw."""
         bad = _CONTROL.search(value)
         if bad:
             raise self.error(line, f"'{where}' contains the invalid character U+{ord(bad.group()):04X}",
                              "remove the escape sequence from the value")
+        override = _OVERRIDE.search(value)
+        if override:
+            raise self.error(line, f"'{where}' contains {_OVERRIDE_NAMES[override.group()]}",
+                             _OVERRIDE_HINT)
 
     def _check_subkeys(self, value: dict, key: str, fields):
         for sub in value:
@@ -576,6 +637,9 @@ class _Reader:
             raise self.error(line, "quotes or lists are nested too deeply", f"keep them within {MAX_NESTING} levels")
         if t.type == "paragraph_open":
             inline = tokens[pos + 1]
+            if any(_CALL_IN_LINK.search(text) for text in self._paragraph_lines(line)):
+                raise self.error(line, "a footnote call inside a link's text",
+                                 "put the call after the link: [the text](https://…)[^1]")
             children = self.inlines(inline.children or [], line)
             if len(m.plain_text(children)) > MAX_PARAGRAPH:
                 raise self.error(line, f"paragraph longer than {MAX_PARAGRAPH} characters",
@@ -619,6 +683,7 @@ class _Reader:
         for c in children:
             ty = c.type
             if ty == "text":
+                self._check_chars(c.content, line)
                 self._check_text(c.content, line)
                 stack[-1][1].append(m.Text(c.content))
             elif ty == "softbreak":
@@ -626,6 +691,7 @@ class _Reader:
             elif ty == "hardbreak":
                 stack[-1][1].append(m.LineBreak())
             elif ty == "code_inline":
+                self._check_chars(c.content, line)
                 stack[-1][1].append(m.Code(c.content))
             elif ty in ("em_open", "strong_open", "link_open"):
                 if len(stack) > MAX_NESTING:
@@ -665,9 +731,36 @@ class _Reader:
                 raise self.error(line, f"a word of {len(word)} characters cannot be set on a line",
                                  "add spaces, or shorten it")
         undefined = re.search(r"\[\^([^\]\s]+)\]", content)
+        if undefined and not self._typed_unescaped(undefined.group(), line):
+            undefined = None  # written \[^1]: literal text, as the author asked
         if undefined:
             raise self.error(line, f"footnote [^{undefined.group(1)}] is used but never defined",
                              f"add a line '[^{undefined.group(1)}]: the note' at the end of the source")
+
+    def _paragraph_lines(self, line: int) -> list[str]:
+        """The source lines of the block starting at ``line`` (up to the next blank line)."""
+        out = []
+        for text in self.lines[line - 1:]:
+            if not text.strip():
+                break
+            out.append(text)
+        return out
+
+    def _typed_unescaped(self, call: str, line: int) -> bool:
+        """Whether the block at ``line`` has ``call`` ("[^x]") without a backslash before it."""
+        pattern = re.compile(r"(?<!\\)" + re.escape(call))
+        return any(pattern.search(text) for text in self._paragraph_lines(line))
+
+    def _check_chars(self, content: str, line: int):
+        """Characters given as entities (&#12;, &#x202E;) follow the rules of typed ones."""
+        bad = _CONTROL.search(content)
+        if bad:
+            raise self.error(line, f"control character U+{ord(bad.group()):04X} in the text (written as an entity)",
+                             "delete the entity; use a blank line to separate paragraphs")
+        override = _OVERRIDE.search(content)
+        if override:
+            raise self.error(line, f"{_OVERRIDE_NAMES[override.group()]} in the text (written as an entity)",
+                             _OVERRIDE_HINT)
 
     def _check_link(self, href: str, line: int):
         scheme = re.match(r"^([a-z][a-z0-9+.-]*):", href.strip(), re.I)
@@ -676,11 +769,25 @@ class _Reader:
             raise self.error(line, f"link target '{shown}' is not an http, https or mailto URL",
                              "write a full address such as https://www.iom.int/")
 
+    def _definition_lines(self) -> dict[str, list[int]]:
+        """The lines where each footnote is defined: at a line's start, or inside quotes and lists."""
+        out: dict[str, list[int]] = {}
+        for i, line in enumerate(self.lines[self.fm_offset:], self.fm_offset + 1):
+            mo = _NOTE_DEF.match(line)
+            if mo:
+                out.setdefault(mo.group(1), []).append(i)
+        return out
+
     def _check_footnote_labels(self):
+        defined = self._definition_lines()
+        for label, lines in defined.items():
+            if len(lines) > 1 and f":{label}" in self.footnote_env.get("refs", {}):
+                raise self.error(lines[1], f"footnote [^{label}] is defined twice (lines {lines[0]} and {lines[1]})",
+                                 "keep one definition and delete or rename the other")
         for key, ident in self.footnote_env.get("refs", {}).items():
             if ident == -1:
                 label = key[1:]
-                line = next((i + 1 for i, l in enumerate(self.lines) if l.startswith(f"[^{label}]:")), 1)
+                line = (defined.get(label) or [1])[0]
                 raise self.error(line, f"footnote [^{label}] is defined but never used",
                                  f"call it in the text with [^{label}], or delete it")
 

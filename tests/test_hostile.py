@@ -1,0 +1,170 @@
+"""Hostile and odd sources, round two (issue 19): nothing is silently rewritten, nothing hangs,
+errors name the right line. The cases are written for these tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from pressroom import reader
+from pressroom.errors import SourceError
+
+FM = "---\ntitle: A title\ndate: 2024-05-01\nlang: en\n{extra}---\n\n## A question?\n\n{body}\n"
+
+
+def src(extra: str = "", body: str = "An answer.") -> str:
+    return FM.format(extra=extra, body=body)
+
+
+def refused(text: str) -> SourceError:
+    with pytest.raises(SourceError) as e:
+        reader.parse(text, name="s.md")
+    return e.value
+
+
+# -- front matter values are text as written ----------------------------------------------------
+
+
+@pytest.mark.parametrize("key,written", [
+    ("publisher", "20:20"), ("publisher", "1:30:00"), ("section", "010"), ("section", "0o17"),
+    ("subtitle", "1.50"), ("subtitle", "1_000"), ("rights", "+12"), ("section", "on"), ("section", "No"),
+    ("identifier", "0x1F"), ("identifier", "1e3"), ("section", ".inf"), ("section", "-.NaN"),
+    ("subtitle", "2023-12-01"), ("publisher", "true"),
+])
+def test_scalars_stay_as_written(key, written):
+    iv = reader.parse(src(f"{key}: {written}\n"), name="s.md")
+    assert getattr(iv.meta, "subtitle" if key == "subtitle" else key) == written
+
+
+def test_keywords_stay_as_written():
+    iv = reader.parse(src("keywords: [0x1F, .nan, 1e3, 010, yes, 12:30]\n"), name="s.md")
+    assert iv.meta.keywords == ("0x1F", ".nan", "1e3", "010", "yes", "12:30")
+
+
+def test_norwegian_is_a_language_not_false():
+    assert reader.parse(src().replace("lang: en", "lang: no"), name="s.md").meta.lang == "no"
+    assert reader.parse(src().replace("lang: en", "lang: nb-NO"), name="s.md").meta.lang == "nb-NO"
+
+
+def test_dates_stay_dates_quoted_or_not():
+    import datetime
+
+    for written in ("2024-05-01", "'2024-05-01'", '"2024-05-01"'):
+        iv = reader.parse(src().replace("date: 2024-05-01", f"date: {written}"), name="s.md")
+        assert iv.meta.date == datetime.date(2024, 5, 1)
+    assert "before the year 1000" in str(refused(src().replace("2024-05-01", "0999-12-31")))
+    assert "not a valid date" in str(refused(src().replace("2024-05-01", "2023-02-29")))
+
+
+def test_empty_and_null_values_are_empty():
+    iv = reader.parse(src("subtitle:\nsection: ~\n"), name="s.md")
+    assert iv.meta.subtitle == "" and iv.meta.section == ""
+
+
+# -- footnotes ------------------------------------------------------------------------------
+
+
+def test_a_footnote_defined_twice_names_both_lines():
+    text = src(body="One[^n] and two.\n\n[^n]: First.\n\n[^n]: Second.")
+    e = refused(text)
+    first = text.splitlines().index("[^n]: First.") + 1
+    second = text.splitlines().index("[^n]: Second.") + 1
+    assert e.line == second and f"lines {first} and {second}" in str(e)
+
+
+def test_a_footnote_defined_twice_inside_a_quote():
+    text = src(body="One[^n].\n\n> [^n]: First.\n\n- [^n]: Second.")
+    e = refused(text)
+    assert "defined twice" in str(e) and e.line == len(text.splitlines())
+
+
+@pytest.mark.parametrize("prefix", ["> ", ">> ", "   ", "- ", "1. "])
+def test_an_unused_footnote_is_reported_at_its_line(prefix):
+    text = src(body=f"An answer.\n\n{prefix}[^lost]: Never called.")
+    e = refused(text)
+    assert "never used" in str(e) and e.line == len(text.splitlines()), (e.line, str(e))
+
+
+def test_an_escaped_call_is_literal_text():
+    iv = reader.parse(src(body="Write \\[^1] to call a note."), name="s.md")
+    from pressroom import model as m
+
+    assert "[^1]" in m.plain_text(iv.exchanges[0].answer) and iv.notes == ()
+    # Unescaped, it is a call to a note that does not exist.
+    assert "never defined" in str(refused(src(body="Write [^1] to call a note.")))
+
+
+@pytest.mark.parametrize("body", [
+    "See [the report[^1]](https://example.org/r).\n\n[^1]: A note.",
+    "See [the [^1] report](https://example.org/r).\n\n[^1]: A note.",
+    "Line one\nand [a link[^a]](mailto:a@example.org).\n\n[^a]: A note.",
+])
+def test_a_call_inside_a_links_text_is_refused(body):
+    e = refused(src(body=body))
+    assert "footnote call inside a link's text" in str(e) and "after the link" in e.hint
+
+
+def test_a_call_after_a_link_is_fine():
+    iv = reader.parse(src(body="See [the report](https://example.org/r)[^1].\n\n[^1]: A note."), name="s.md")
+    assert len(iv.notes) == 1
+
+
+# -- characters: entities follow the rules of typed characters ----------------------------------
+
+
+@pytest.mark.parametrize("entity,code", [("&#12;", "U+000C"), ("&#x0B;", "U+000B"), ("&#127;", "U+007F"),
+                                         ("&#x85;", "U+0085"), ("&#x2028;", "U+2028")])
+def test_control_characters_as_entities_are_refused(entity, code):
+    e = refused(src(body=f"A {entity} B."))
+    assert code in str(e) and "entity" in str(e)
+    # In a code span an entity is not decoded: it is the text "&#12;", as written.
+    iv = reader.parse(src(body=f"A `code {entity}` B."), name="s.md")
+    assert iv.exchanges[0].answer[0].children[1].text == f"code {entity}"
+
+
+@pytest.mark.parametrize("written", ["\u202e", "\u202d", "&#x202E;", "&#8237;"])
+def test_bidi_overrides_are_refused_wherever_written(written):
+    e = refused(src(body=f"An answer {written}reversed."))
+    assert "bidi override" in str(e) and "isolate" in e.hint
+    e = refused(src(body=f"See [the {written}site](https://example.org)."))
+    assert "bidi override" in str(e)
+    if not written.startswith("&"):
+        e = refused(src().replace("title: A title", f"title: A {written}title"))
+        assert "bidi override" in str(e) and e.line == 2
+    escaped = {"\u202e": "\\u202E", "\u202d": "\\u202D"}.get(written)
+    if escaped:
+        e = refused(src().replace("title: A title", f'title: "A {escaped}title"'))
+        assert "bidi override" in str(e)
+
+
+@pytest.mark.parametrize("ch", ["\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c"])
+def test_isolates_and_marks_are_kept(ch):
+    iv = reader.parse(src(body=f"قال {ch}UN Today\u2069 كذلك."), name="s.md")
+    from pressroom import model as m
+
+    assert ch in m.plain_text(iv.exchanges[0].answer)
+
+
+# -- nothing hangs -------------------------------------------------------------------------
+
+
+def test_a_fifo_as_the_source_is_refused_at_once(tmp_path):
+    fifo = tmp_path / "interview.md"
+    os.mkfifo(fifo)
+    # Nobody writes to the FIFO: a reader that opened it for reading would block forever.
+    proc = subprocess.run([sys.executable, "-m", "pressroom", "model", str(fifo)], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 2 and "not a regular file" in proc.stderr, proc.stderr
+    assert proc.stderr.count("\n") == 1
+
+
+def test_a_directory_and_a_device_are_refused():
+    with pytest.raises(SourceError, match="directory"):
+        reader.read(Path(__file__).parent)
+    with pytest.raises(SourceError, match="not a regular file"):
+        reader.read("/dev/null")
