@@ -80,6 +80,8 @@ _OVERRIDE_HINT = ("delete it; to set a run of the other direction use an isolate
                   "(U+2066 LRI or U+2067 RLI … U+2069 PDI) or a mark (U+200E, U+200F)")
 _RAW_WORD = re.compile(r"\S{%d,}" % (MAX_RAW_WORD + 1))
 #: A footnote definition "[^label]:", at a line's start or inside quotes (>) and list items.
+_NUMERIC_ENTITY = re.compile(r"&#([0-9]{1,8}|[xX][0-9a-fA-F]{1,7});")
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 _NOTE_DEF = re.compile(r"^(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))*[ \t]*\[\^([^\]\s]+)\]:")
 #: A link whose text holds a footnote call: "[text[^1]](https://…)".
 _CALL_IN_LINK = re.compile(r"\[(?:[^\[\]]|\[\^[^\]\s]+\])*\[\^[^\]\s]+\](?:[^\[\]]|\[\^[^\]\s]+\])*\]\(")
@@ -338,6 +340,7 @@ class _Reader:
                 raise self.error(self.text.count("\n", 0, mo.start()) + 1,
                                  f"more than {MAX_MARKUP} Markdown markup characters ([ * _ < ` &) in the source",
                                  "split the interview into several sources")
+        self._check_numeric_entities()
         long = _RAW_WORD.search(self.text)
         if long:
             raise self.error(self.text.count("\n", 0, long.start()) + 1,
@@ -750,6 +753,26 @@ class _Reader:
         """Whether the block at ``line`` has ``call`` ("[^x]") without a backslash before it."""
         pattern = re.compile(r"(?<!\\)" + re.escape(call))
         return any(pattern.search(text) for text in self._paragraph_lines(line))
+
+    def _check_numeric_entities(self):
+        """&#12; or &#x85; is refused like the character typed (markdown-it would set U+FFFD for
+        some of them, silently); in a code span an entity is literal text and is left alone."""
+        for i, text in enumerate(self.lines, 1):
+            if "&#" not in text:
+                continue
+            for mo in _NUMERIC_ENTITY.finditer(_CODE_SPAN.sub("", text)):
+                digits = mo.group(1)
+                try:
+                    code = int(digits[1:], 16) if digits[:1] in "xX" else int(digits)
+                except ValueError:
+                    continue
+                if code <= 0x10FFFF and _OVERRIDE.match(chr(code)):
+                    raise self.error(i, f"{_OVERRIDE_NAMES[chr(code)]} in the text (written as {mo.group()})",
+                                     _OVERRIDE_HINT)
+                if code > 0x10FFFF or _CONTROL.match(chr(code)) or code == 0:
+                    what = f"U+{code:04X}" if code <= 0x10FFFF else "a code point beyond U+10FFFF"
+                    raise self.error(i, f"the entity {mo.group()} stands for {what}, which cannot be in the text",
+                                     "delete the entity")
 
     def _check_chars(self, content: str, line: int):
         """Characters given as entities (&#12;, &#x202E;) follow the rules of typed ones."""
