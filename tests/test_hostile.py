@@ -168,3 +168,30 @@ def test_a_directory_and_a_device_are_refused():
         reader.read(Path(__file__).parent)
     with pytest.raises(SourceError, match="not a regular file"):
         reader.read("/dev/null")
+
+
+# -- Unicode normalisation ------------------------------------------------------------------
+
+
+def test_cjk_compatibility_ideographs_are_kept_as_typed():
+    from pressroom import model as m
+
+    typed = "\uf900\ufa10\U0002f800"  # 豈 塚 丽: compatibility forms that NFC would replace
+    iv = reader.parse(src(body=f"名字 {typed} 照旧。").replace("lang: en", "lang: zh"), name="s.md")
+    assert typed in m.plain_text(iv.exchanges[0].answer)
+    # Everything else is NFC: a decomposed é is composed.
+    iv = reader.parse(src(body="Cafe\u0301 and \uf900."), name="s.md")
+    assert "Café and \uf900." in m.plain_text(iv.exchanges[0].answer)
+
+
+def test_a_photo_named_in_nfd_is_found(tmp_path):
+    import unicodedata
+
+    from PIL import Image
+
+    name = "photo-été.png"
+    Image.new("RGB", (40, 30), (10, 20, 30)).save(tmp_path / unicodedata.normalize("NFD", name))
+    s = tmp_path / "s.md"
+    s.write_text(src(f"image:\n  file: {name}\n  alt: A test photo.\n"), encoding="utf-8")
+    iv = reader.read(s)
+    assert iv.image.path and Path(iv.image.path).is_file() and iv.image.width == 40

@@ -261,7 +261,40 @@ def _decode(data: bytes | str, name: str) -> str:
     except UnicodeEncodeError as e:
         line = text.count("\n", 0, e.start) + 1
         raise SourceError(name, line, "lone surrogate code point in the text", "retype the character") from None
-    return unicodedata.normalize("NFC", text)
+    return nfc(text)
+
+
+#: CJK compatibility ideographs: NFC maps each to its unified ideograph, but an author who typed one
+#: (a name written with a variant form) meant it. They are kept as typed.
+_CJK_COMPAT = re.compile("[\uf900-\ufaff\U0002f800-\U0002fa1f]+")
+
+
+def nfc(text: str) -> str:
+    """NFC, except that CJK compatibility ideographs are kept as typed."""
+    out, last = [], 0
+    for mo in _CJK_COMPAT.finditer(text):
+        out.append(unicodedata.normalize("NFC", text[last:mo.start()]))
+        out.append(mo.group())
+        last = mo.end()
+    out.append(unicodedata.normalize("NFC", text[last:]))
+    return "".join(out)
+
+
+def _find_file(base: Path, name: str) -> Path:
+    """``base / name``, or the file whose name is the same text in another normalisation (macOS
+    writes names in NFD; the source is read in NFC)."""
+    target = base / name
+    if target.exists() or os.path.lexists(target):
+        return target
+    parent = target.parent
+    want = unicodedata.normalize("NFC", target.name)
+    try:
+        for entry in sorted(os.listdir(parent)):
+            if unicodedata.normalize("NFC", entry) == want:
+                return parent / entry
+    except OSError:
+        pass
+    return target
 
 
 class _Reader:
@@ -516,7 +549,7 @@ class _Reader:
         if candidate.is_absolute():
             raise self.error(line, f"image.file '{file}' is an absolute path",
                              "give a path relative to the source's folder")
-        target = (base / candidate).resolve()
+        target = _find_file(base, str(candidate)).resolve()
         if base != target and base not in target.parents:
             raise self.error(line, f"image.file '{file}' is outside the source's folder",
                              "copy the photo into the source's folder")
