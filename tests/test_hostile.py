@@ -195,3 +195,21 @@ def test_a_photo_named_in_nfd_is_found(tmp_path):
     s.write_text(src(f"image:\n  file: {name}\n  alt: A test photo.\n"), encoding="utf-8")
     iv = reader.read(s)
     assert iv.image.path and Path(iv.image.path).is_file() and iv.image.width == 40
+
+
+# -- nothing crashes ----------------------------------------------------------------------------
+
+
+def test_a_750_character_standfirst_builds_the_print_pdf_and_the_epub(tmp_path):
+    """It moves the title block across a page break (WeasyPrint crashed in multi-column layout)."""
+    from conftest import build
+
+    text = (Path(__file__).parent / "fixtures" / "gate" / "ru-lo.md").read_text(encoding="utf-8")
+    long = ("Климатолог рассказывает, почему открытые данные помогают странам подготовиться "
+            "к засухам и наводнениям, и как это меняет работу метеорологических служб. " * 6)[:750].strip()
+    lines = [f"subtitle: {long}" if ln.startswith("subtitle:") else ln for ln in text.splitlines()]
+    s = tmp_path / "long.md"
+    s.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pdf = build("print", s, tmp_path)
+    epub = build("epub", s, tmp_path)
+    assert pdf.stat().st_size and epub.stat().st_size
