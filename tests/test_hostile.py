@@ -213,3 +213,22 @@ def test_a_750_character_standfirst_builds_the_print_pdf_and_the_epub(tmp_path):
     pdf = build("print", s, tmp_path)
     epub = build("epub", s, tmp_path)
     assert pdf.stat().st_size and epub.stat().st_size
+
+
+def test_long_standfirst_and_many_keywords_fit_the_docx_properties(tmp_path):
+    import docx
+
+    from conftest import build
+
+    standfirst = ("A standfirst that runs on and on about the work of the organization in the field " * 4)[:262]
+    keywords = ", ".join(f"keyword number {i}" for i in range(19))
+    s = tmp_path / "props.md"
+    s.write_text(src(f"subtitle: {standfirst}\nkeywords: [{keywords}]\n"), encoding="utf-8")
+    out = build("docx", s, tmp_path)
+    d = docx.Document(str(out))
+    cp = d.core_properties
+    assert len(cp.subject) <= 255 and cp.subject.endswith("…")
+    assert len(cp.keywords) <= 255 and cp.keywords.startswith("keyword number 0, keyword number 1")
+    assert all(k.strip().startswith("keyword number") for k in cp.keywords.split(","))
+    # The document itself has the whole standfirst.
+    assert standfirst.strip() in "\n".join(p.text for p in d.paragraphs)

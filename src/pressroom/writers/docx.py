@@ -730,16 +730,42 @@ class _Writer:
         person = iv.interviewer.name if iv.interviewer else meta.publisher
         values = {
             "title": meta.title, "author": person, "last_modified_by": person, "subject": meta.subtitle,
-            "keywords": ", ".join(meta.keywords), "language": meta.lang, "category": meta.section,
+            "keywords": _fit_list(meta.keywords), "language": meta.lang, "category": meta.section,
             "identifier": meta.identifier,
         }
         for name, value in values.items():
             if clean(value):
-                setattr(cp, name, clean(value))
+                # The full text is in the document; a core property holds at most 255 characters.
+                setattr(cp, name, _fit(clean(value)))
         cp.revision = 1
         when = _dt.datetime(meta.date.year, meta.date.month, meta.date.day)
         cp.created = when
         cp.modified = when
+
+
+#: What a core property (docProps/core.xml) can hold; python-docx and Word refuse more.
+CORE_PROPERTY_MAX = 255
+
+
+def _fit(value: str, limit: int = CORE_PROPERTY_MAX) -> str:
+    """``value``, or as many whole words of it as fit with an ellipsis."""
+    if len(value) <= limit:
+        return value
+    cut = value[:limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def _fit_list(items, limit: int = CORE_PROPERTY_MAX) -> str:
+    """As many whole keywords as fit, comma-separated."""
+    out = ""
+    for item in items:
+        joined = f"{out}, {item}" if out else item
+        if len(joined) > limit:
+            break
+        out = joined
+    return out or _fit(items[0], limit) if items else ""
 
 
 def write(interview: m.Interview, styles: Styles) -> bytes:
