@@ -19,7 +19,17 @@ BUILD   := build
 TRIM    ?= a4
 ICC     ?=
 
-SOURCES := $(wildcard source/*.md)
+# Source names are data. A name Make cannot carry (a space, a quote or one of $ % # : ; \ * ? [ ] ( )
+# { } < > | & = ! `) is never put in a recipe: it is named on one line of stderr, the other sources
+# are built, and the build then fails.
+HASH    := \#
+UNSAFE  := *[][ 	"$$%$(HASH):;\\*?(){}<>|&=!`'"'"']*
+SOURCES := $(shell find source -maxdepth 1 -type f -name '*.md' ! -name '$(UNSAFE)' 2>/dev/null | LC_ALL=C sort)
+REFUSED := $(shell find source -maxdepth 1 -type f -name '*.md' -name '$(UNSAFE)' 2>/dev/null | wc -l)
+ifneq ($(REFUSED),0)
+$(shell find source -maxdepth 1 -type f -name '*.md' -name '$(UNSAFE)' -exec printf \
+  '%s:1: this file name cannot be built by make: it has a space, a quote or a sign make or the shell reads (hint: rename it with letters, digits and - _ . only)\n' {} \; >&2)
+endif
 STEMS   := $(basename $(notdir $(SOURCES)))
 PDFS    := $(STEMS:%=$(BUILD)/%.pdf) $(STEMS:%=$(BUILD)/%.screen.pdf)
 EPUBS   := $(STEMS:%=$(BUILD)/%.epub)
@@ -29,7 +39,7 @@ DOCXS   := $(STEMS:%=$(BUILD)/%.docx)
 # Files beside a source (its photo) are dependencies of every output of that folder.
 STYLE_FILES := $(shell find styles -type f 2>/dev/null)
 CODE_FILES  := $(shell find src -type f -name '*.py' 2>/dev/null)
-ASSETS      := $(filter-out $(SOURCES),$(wildcard source/*))
+ASSETS      := $(shell find source -maxdepth 1 -type f ! -name '*.md' ! -name '$(UNSAFE)' 2>/dev/null | LC_ALL=C sort)
 DEPS        := $(STYLE_FILES) $(CODE_FILES) $(ASSETS) $(STAMP) Makefile
 PRESSROOM   := $(PY) -m pressroom
 PDF_OPTS    := --trim $(TRIM) $(if $(ICC),--icc $(ICC))
@@ -48,6 +58,9 @@ endif
 
 .PHONY: all pdf epub docx test clean proof bench check dist verify-repro
 all: pdf epub docx
+ifneq ($(REFUSED),0)
+	@echo "make: $(REFUSED) source(s) not built: their file names cannot be built (see above)" >&2; exit 2
+endif
 pdf: $(PDFS)
 epub: $(EPUBS)
 docx: $(DOCXS)

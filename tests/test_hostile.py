@@ -4,6 +4,7 @@ errors name the right line. The cases are written for these tests."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -232,3 +233,27 @@ def test_long_standfirst_and_many_keywords_fit_the_docx_properties(tmp_path):
     assert all(k.strip().startswith("keyword number") for k in cp.keywords.split(","))
     # The document itself has the whole standfirst.
     assert standfirst.strip() in "\n".join(p.text for p in d.paragraphs)
+
+
+# -- nothing runs: source names are data in the Makefile -----------------------------------------
+
+
+def test_source_names_that_make_cannot_carry_are_refused_and_the_others_built(tmp_path):
+    from conftest import SOURCE, copy_project, make
+
+    tree = copy_project(tmp_path / "tree")
+    bad = ["x$(id>PWNED).md", "a b.md", "it's.md", "100%.md", "hash#tag.md", "c:d.md", "semi;colon.md",
+           "back`tick`.md"]
+    for name in bad:
+        shutil.copy2(SOURCE, tree / "source" / name)
+    proc = make(tree, "docx")
+    assert not (tree / "PWNED").exists() and not (tree / "tick").exists()
+    assert (tree / "build" / f"{SOURCE.stem}.docx").is_file(), proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if "cannot be built by make" in ln]
+    assert sorted(lines) == sorted(
+        f"source/{n}:1: this file name cannot be built by make: it has a space, a quote or a sign make or the "
+        "shell reads (hint: rename it with letters, digits and - _ . only)" for n in bad), proc.stderr
+    # A whole build makes everything it can, then fails, so nobody misses the refused names.
+    proc = make(tree)
+    assert proc.returncode == 2 and f"{len(bad)} source(s) not built" in proc.stderr
+    assert all((tree / "build" / f"{SOURCE.stem}{s}").is_file() for s in (".pdf", ".screen.pdf", ".epub"))
