@@ -737,9 +737,8 @@ class _Writer:
             if clean(value):
                 setattr(cp, name, clean(value))
         cp.revision = 1
-        when = _dt.datetime(meta.date.year, meta.date.month, meta.date.day)
-        cp.created = when
-        cp.modified = when
+        cp.created = _dt.datetime(meta.date.year, meta.date.month, meta.date.day)
+        cp.modified = meta.modified_at.replace(tzinfo=None)  # UTC, as python-docx writes it (…Z)
 
 
 def write(interview: m.Interview, styles: Styles) -> bytes:

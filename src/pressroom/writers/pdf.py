@@ -280,7 +280,9 @@ def html_for(interview: m.Interview, styles: Styles, edition: str) -> bytes:
         ("keywords", ", ".join(meta.keywords)),
         ("generator", "pressroom"),
         ("dcterms.created", meta.date.isoformat()),
-        ("dcterms.modified", meta.date.isoformat()),
+        # Info /ModDate, XMP xmp:ModifyDate and MetadataDate: the front matter's 'modified'.
+        ("dcterms.modified", meta.modified_at.strftime("%Y-%m-%dT%H:%M:%SZ") if meta.modified
+         else meta.date.isoformat()),
     ]
     image_src = Path(interview.image.path).as_uri() if interview.image and interview.image.path else None
     opts = H.HtmlOptions(
@@ -496,7 +498,10 @@ class _Finisher:
         (pressroom.identifiers, the one the EPUB's pageBreakSource names) and add an
         InstanceID and dc:identifier derived from it, so the file is the same on every build."""
         document_id = identifier(self.iv.meta, "print")
-        instance_id = "urn:uuid:" + str(uuid.uuid5(XMP_NAMESPACE, f"{document_id}\n{self.trim}\n{self.icc}"))
+        rendition = f"{document_id}\n{self.trim}\n{self.icc}"
+        if self.iv.meta.modified:  # a corrected re-delivery is another instance of the document
+            rendition += "\n" + self.iv.meta.modified_at.isoformat()
+        instance_id = "urn:uuid:" + str(uuid.uuid5(XMP_NAMESPACE, rendition))
         ids = (f"<xmpMM:DocumentID>{escape(document_id)}</xmpMM:DocumentID>"
                f"<xmpMM:InstanceID>{escape(instance_id)}</xmpMM:InstanceID>"
                f"<dc:identifier>{escape(document_id)}</dc:identifier>").encode()
