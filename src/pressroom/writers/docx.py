@@ -697,6 +697,7 @@ class _Writer:
                 continue
             for rfonts in styles_el.iter(qn("w:rFonts")):
                 kind = families.get(rfonts.get(qn("w:ascii")))
+                kind = "sans" if kind == "mono" else kind  # code: other scripts in their sans
                 if kind and kind in by_kind:
                     _set(rfonts, f"w:{script_attr}", by_kind[kind])
         if scripts.get("letter_spacing") is False:
