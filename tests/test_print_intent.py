@@ -256,3 +256,19 @@ def test_the_output_intent_check_names_the_condition_and_wants_a_printer_profile
 
     assert edited("scnr.pdf", input_profile)["status"] == "fail"
     assert edited("noid.pdf", lambda oi: oi.__setattr__("OutputConditionIdentifier", pikepdf.String("")))["status"] == "fail"
+
+
+def test_a_broken_intents_file_stops_the_build_with_one_line(source, tmp_path):
+    styles = tmp_path / "styles"
+    shutil.copytree(ROOT / "styles", styles)
+    out = tmp_path / "x.pdf"
+    (styles / "icc" / "intents.json").write_text('{"defaults": ["a4"]}')
+    proc = run_cli("pdf", source, "--styles", styles, "-o", out, check=False)
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert "intents.json is not a valid intents file" in proc.stderr
+    (styles / "icc" / "intents.json").write_text('{"defaults": {"a4": "gone.icc"}}')
+    proc = run_cli("pdf", source, "--styles", styles, "-o", out, check=False)
+    assert proc.returncode == 1 and "no ICC profile 'gone.icc'" in proc.stderr, proc.stderr
+    proc = run_cli("pdf", source, "--styles", styles, "--trim", "a5", "-o", out, check=False)
+    assert proc.returncode == 1 and "no default ICC profile for the trim 'a5'" in proc.stderr, proc.stderr
+    assert not out.exists()
