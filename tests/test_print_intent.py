@@ -272,3 +272,19 @@ def test_a_broken_intents_file_stops_the_build_with_one_line(source, tmp_path):
     proc = run_cli("pdf", source, "--styles", styles, "--trim", "a5", "-o", out, check=False)
     assert proc.returncode == 1 and "no default ICC profile for the trim 'a5'" in proc.stderr, proc.stderr
     assert not out.exists()
+
+
+def test_make_picks_the_trims_profile_and_icc_overrides_it(tmp_path):
+    from conftest import copy_project, make
+
+    tree = copy_project(tmp_path / "tree")
+    target = "build/the-future-of-migration.pdf"
+    intents = {}
+    for name, args in (("default", ()), ("letter", ("TRIM=letter",)), ("icc", ("ICC=artifex-swop-cmyk.icc",))):
+        proc = make(tree, target, *args)
+        assert proc.returncode == 0, proc.stderr
+        intents[name] = intent_of(tree / target)
+        (tree / target).unlink()
+    assert intents["default"]["id"] == "FOGRA39" and intents["default"]["profile"] == FOGRA39.read_bytes()
+    assert intents["letter"]["profile"] == SWOP.read_bytes()
+    assert intents["icc"]["profile"] == SWOP.read_bytes()
