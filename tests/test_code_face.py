@@ -156,6 +156,10 @@ def test_docx_code_runs_carry_the_code_style_in_a_fixed_pitch_face(built, spans)
         if style is not None and style.get(f"{W}val") == "Code":
             runs.append("".join(t.text or "" for t in r.iter(f"{W}t")))
     assert "".join(runs) == "".join(spans)  # every code span, on the Code style
+    # Code inside **strong** stays bold (direct bold on the Code style); other code is not bold.
+    bold = [r.text for par in document.paragraphs for r in par.runs
+            if r.style is not None and r.style.style_id == "Code" and r.bold]
+    assert bold == ["--icc"]
     code = next(s for s in styles.iter(f"{W}style") if s.get(f"{W}styleId") == "Code")
     assert code.get(f"{W}type") == "character" and code.find(f"{W}name").get(f"{W}val") == "Code"
     fonts = code.find(f"{W}rPr/{W}rFonts")

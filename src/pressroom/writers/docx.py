@@ -342,7 +342,12 @@ class _Writer:
         elif isinstance(n, m.Strong):
             self.inlines(parent, n.children, part, em, True, link)
         elif isinstance(n, m.Code):
-            self.run(parent, n.text, "Code")
+            # One character style per run: code inside strong or emphasis keeps its weight or
+            # slant as direct formatting on the Code style (as links do).
+            if em and not self.italic:
+                em, strong = False, True
+            direct = (("w:b", "w:bCs") if strong else ()) + (("w:i", "w:iCs") if em else ())
+            self.run(parent, n.text, "Code", direct)
         elif isinstance(n, m.Link):
             if link is not None:  # no links inside links
                 self.inlines(parent, n.children, part, em, strong, link)
