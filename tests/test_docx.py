@@ -375,9 +375,9 @@ def test_template_defines_every_style_the_writer_uses():
     for name in ("title", "subtitle", "question", "answer", "byline", "caption", "credit", "footnote text",
                  "footnote reference", "hyperlink", "interviewer note", "fpo placeholder"):
         assert name in names, name
-    # Fonts: the project's Noto families.
+    # Fonts: the project's Noto families (Noto Sans Mono for Code, issue 14).
     fonts = {f.get(w("ascii")) for f in xml(TEMPLATE, "word/styles.xml").iter(w("rFonts"))}
-    assert fonts == {"Noto Serif", "Noto Sans"}
+    assert fonts == {"Noto Serif", "Noto Sans", "Noto Sans Mono"}
 
 
 # -- content -----------------------------------------------------------------------

@@ -25,6 +25,7 @@ MM = 72 / 25.4
 TRIMS = {"a4": (210, 297), "a5": (148, 210), "letter": (215.9, 279.4)}
 BLEED_MM = 3
 ICC = ROOT / "styles" / "icc" / "artifex-swop-cmyk.icc"
+FOGRA39 = ROOT / "styles" / "icc" / "fogra39l-coated-300.icc"  # the A4 and A5 default (issue 14)
 
 # -- a second source: a real photo, footnotes, a link and many questions ---------------------
 
@@ -226,9 +227,10 @@ def test_pdfx4_output_intent_and_metadata(outputs):
     intent = intents[0]
     assert intent.S == "/GTS_PDFX"
     assert intent.DestOutputProfile.N == 4
-    assert intent.DestOutputProfile.read_bytes() == ICC.read_bytes()
+    assert intent.DestOutputProfile.read_bytes() == FOGRA39.read_bytes()
     assert "/work" not in str(intent.OutputConditionIdentifier)  # no build path in the file
-    assert str(intent.OutputConditionIdentifier) == "Artifex CMYK SWOP Profile"
+    assert str(intent.OutputConditionIdentifier) == "FOGRA39"
+    assert str(intent.RegistryName) == "http://www.color.org"
     meta = pdf.open_metadata()
     assert meta.get("pdfxid:GTS_PDFXVersion") == "PDF/X-4"
     info = pdf.docinfo

@@ -141,6 +141,16 @@ class Metadata:
     identifier: str = ""
     keywords: tuple[str, ...] = ()
     section: str = ""
+    #: When a corrected edition was made (front matter ``modified``), in UTC; None: not set.
+    modified: _dt.datetime | None = None
+
+    @property
+    def modified_at(self) -> _dt.datetime:
+        """The editions' modification time, in UTC: ``modified``, else the publication date at
+        00:00 (reproducible: never the clock)."""
+        if self.modified is not None:
+            return self.modified.astimezone(_dt.timezone.utc)
+        return _dt.datetime.combine(self.date, _dt.time(0, 0), tzinfo=_dt.timezone.utc)
 
     @property
     def script_direction(self) -> str:

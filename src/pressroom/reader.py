@@ -95,6 +95,7 @@ _TOP_KEYS = {
     "title": str,
     "subtitle": str,
     "date": _dt.date,
+    "modified": _dt.datetime,
     "lang": str,
     "publisher": str,
     "rights": str,
@@ -441,6 +442,7 @@ class _Reader:
 
         title = text("title", required=True)
         date = self._date(data["date"], "date")
+        modified = self._modified(data["modified"], date) if data.get("modified") not in (None, "") else None
         lang = text("lang", required=True)
         if not _BCP47.match(lang):
             raise self.error(self.key_line("lang"), f"'{lang}' is not a BCP 47 language tag",
@@ -471,6 +473,7 @@ class _Reader:
             identifier=text("identifier"),
             keywords=tuple(" ".join(str(k).split()) for k in keywords),
             section=text("section"),
+            modified=modified,
         )
         people = {}
         for key, fields in _PERSON_KEYS.items():
@@ -516,6 +519,33 @@ class _Reader:
             raise self.error(line, f"{key} {value} is before the year 1000",
                              "write the interview's real date, e.g. date: 2023-12-01")
         return date
+
+    def _modified(self, value, date: _dt.date) -> _dt.datetime:
+        """``modified``: an ISO date (00:00 UTC) or a date and time with its time zone, in UTC,
+        not before the publication date."""
+        line = self.key_line("modified")
+        hint = "write an ISO date or a date and time with its zone, e.g. modified: 2024-01-15 or 2024-01-15T10:30:00Z"
+        if isinstance(value, str):
+            try:
+                value = _dt.datetime.fromisoformat(value.strip()) if "T" in value or " " in value.strip() \
+                    else _dt.date.fromisoformat(value.strip())
+            except ValueError as e:
+                raise self.error(line, f"modified '{value}' is not an ISO date or date and time ({e})", hint) from None
+        if isinstance(value, _dt.datetime):
+            if value.tzinfo is None or value.utcoffset() is None:
+                raise self.error(line, f"modified {value.isoformat()} has no time zone",
+                                 f"add one, e.g. modified: {value.isoformat()}Z for UTC or "
+                                 f"{value.isoformat()}+01:00") from None
+            when, day = value.astimezone(_dt.timezone.utc), value.date()
+        elif isinstance(value, _dt.date):
+            when, day = _dt.datetime.combine(value, _dt.time(0, 0), tzinfo=_dt.timezone.utc), value
+        else:
+            shown = value if isinstance(value, (int, float)) else _kind(value)
+            raise self.error(line, f"modified must be an ISO date or date and time, got {shown!r}", hint)
+        if day < date:
+            raise self.error(line, f"modified {day.isoformat()} is before the publication date "
+                                   f"{date.isoformat()}", "a corrected edition is modified on or after its date")
+        return when.replace(microsecond=0)
 
     def _check_value(self, value: str, line: int, where: str):
         """YAML escapes ("\\x07", "\\ud800") can produce characters the raw-text check never saw."""

@@ -49,6 +49,7 @@ NS = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
 DATA = json.loads((STYLES / "docx.json").read_text(encoding="utf-8"))
 SERIF = DATA["families"]["serif"]
 SANS = DATA["families"]["sans"]
+MONO = DATA["families"]["mono"]  # inline code (issue 14)
 CS = DATA["default_script_fonts"]["cs"]
 EA = DATA["default_script_fonts"]["eastAsia"]
 
@@ -118,7 +119,7 @@ def props(tag: str, order: list[str], items: dict) -> str:
 
 
 def fonts(family: str) -> dict:
-    kind = "serif" if family == SERIF else "sans"
+    kind = "serif" if family == SERIF else "sans"  # the monospace's other scripts: the sans
     return {"ascii": family, "hAnsi": family, "eastAsia": EA[kind], "cs": CS[kind]}
 
 
@@ -217,7 +218,7 @@ STYLE_TABLE = [
     (CHAR, "StrongEmphasis", "Strong Emphasis", "DefaultParagraphFont", None, {},
      {"b": ON, "bCs": ON, "i": ON, "iCs": ON}),
     (CHAR, "Code", "Code", "DefaultParagraphFont", None, {},
-     {"rFonts": fonts(SANS), **size(9.5)}),
+     {"rFonts": fonts(MONO), **size(9)}),
     (CHAR, "Hyperlink", "Hyperlink", "DefaultParagraphFont", None, {},
      {"color": {"val": ACCENT}, "u": {"val": "single"}}),
     (CHAR, "FootnoteReference", "footnote reference", "DefaultParagraphFont", None, {},
@@ -347,6 +348,9 @@ def font_table_xml() -> str:
             (EA["serif"], "roman"), (EA["sans"], "swiss")]
     body = "".join(el("font", {"name": n}, el("family", {"val": f}) + el("pitch", {"val": "variable"}))
                    for n, f in fams)
+    # Fixed pitch, family "modern": where Noto Sans Mono is missing, Word and LibreOffice
+    # substitute another monospace, not a proportional face.
+    body += el("font", {"name": MONO}, el("family", {"val": "modern"}) + el("pitch", {"val": "fixed"}))
     return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:fonts {NS}>{body}</w:fonts>'
 
 

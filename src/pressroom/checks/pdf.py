@@ -64,6 +64,8 @@ def pdfx_markers(ctx, path):
 
 @check("print", "output-intent", "output intent with a CMYK profile")
 def output_intent(ctx, path):
+    """A GTS_PDFX OutputIntent naming its condition, with an embedded CMYK printer profile
+    (header: device class ``prtr``, colour space ``CMYK``, ``acsp``; ``N`` 4)."""
     pdf = _open(ctx, path)
     intents = pdf.Root.get("/OutputIntents")
     if not intents:
@@ -74,15 +76,22 @@ def output_intent(ctx, path):
         prof = oi.get("/DestOutputProfile")
         data = prof.read_bytes() if prof is not None else b""
         space = data[16:20].decode("latin-1").strip() if len(data) >= 20 else None
+        device_class = data[12:16].decode("latin-1") if len(data) >= 40 and data[36:40] == b"acsp" else None
         entry = {"S": str(oi.get("/S")), "OutputConditionIdentifier": str(oi.get("/OutputConditionIdentifier", "")),
-                 "profile_colour_space": space, "N": int(prof.get("/N", 0)) if prof is not None else None}
+                 "RegistryName": str(oi.get("/RegistryName", "")), "OutputCondition": str(oi.get("/OutputCondition", "")),
+                 "profile_colour_space": space, "profile_class": device_class,
+                 "N": int(prof.get("/N", 0)) if prof is not None else None}
         found.append(entry)
-        if entry["S"] == "/GTS_PDFX" and space == "CMYK" and entry["N"] == 4:
+        if entry["S"] == "/GTS_PDFX" and space == "CMYK" and entry["N"] == 4 and device_class == "prtr" \
+                and entry["OutputConditionIdentifier"].strip():
             ok = True
     if not ok:
-        return Outcome(False, "no GTS_PDFX output intent with an embedded CMYK profile", {"intents": found})
+        return Outcome(False, "no GTS_PDFX output intent with an OutputConditionIdentifier and an embedded "
+                              "CMYK printer profile", {"intents": found})
     gts = next(f for f in found if f["S"] == "/GTS_PDFX")
-    return Outcome(True, f"GTS_PDFX, CMYK profile {gts['OutputConditionIdentifier']}".strip(), {"intents": found})
+    registry = f" ({gts['RegistryName']})" if gts["RegistryName"] else ""
+    return Outcome(True, f"GTS_PDFX, condition {gts['OutputConditionIdentifier']}{registry}, CMYK printer profile",
+                   {"intents": found})
 
 
 @check("print", "boxes", "TrimBox and BleedBox on every page")
@@ -377,6 +386,68 @@ def k_only(ctx, path):
     k_pages = sum(1 for p in pages if not p["photo"])
     return Outcome(True, f"text on K only; {k_pages} of {len(pages)} pages (those without a photo) on K only",
                    details)
+
+
+#: Total area coverage (C+M+Y+K, in %) allowed by a printing condition, by the output intent's
+#: OutputConditionIdentifier; any other condition is held to DEFAULT_TAC.
+TAC_LIMITS = {"FOGRA39": 300, "FOGRA39L": 300, "CGATS TR 001": 300, "SWOP": 300,
+              "Artifex CMYK SWOP Profile": 300}
+DEFAULT_TAC = 300
+#: Resolution of the CMYK rendering that is measured (dpi).
+TAC_DPI = 150
+
+
+def _condition(pdf) -> str:
+    for oi in pdf.Root.get("/OutputIntents") or []:
+        if str(oi.get("/S")) == "/GTS_PDFX":
+            return str(oi.get("/OutputConditionIdentifier", ""))
+    return ""
+
+
+def max_tac(path: Path, work: Path, dpi: int = TAC_DPI) -> list[dict]:
+    """Per page: the highest C+M+Y+K (in %) of any pixel inside the TrimBox, rendered in CMYK
+    by Ghostscript (tiff32nc, colours as written: no colour management of DeviceCMYK), and
+    the box (in mm from the trim's top left) of the pixels at that maximum."""
+    from PIL import Image, ImageMath
+
+    args = ["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dUseTrimBox", "-dNOINTERPOLATE",
+            f"-r{dpi}", "-sDEVICE=tiff32nc", "-o", str(work / "page-%04d.tif"), str(path)]
+    proc = run_tool(args, timeout=300)
+    if proc.returncode != 0:
+        raise RuntimeError(f"ghostscript failed: {proc.stderr.decode(errors='replace').strip()[:200]}")
+    pages = []
+    for tif in sorted(work.glob("page-*.tif")):
+        with Image.open(tif) as im:
+            c, m, y, k = im.convert("CMYK").split()
+        total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], c=c, m=m, y=y, k=k)
+        peak = total.getextrema()[1]
+        where = ImageMath.lambda_eval(lambda a: a["t"] >= peak, t=total).getbbox() if peak else None
+        mm = 25.4 / dpi
+        pages.append({"page": len(pages) + 1, "max_tac": round(peak * 100 / 255, 1),
+                      "at_mm": [round(v * mm, 1) for v in where] if where else None})
+        tif.unlink()
+    return pages
+
+
+@check("print", "tac", "total ink (C+M+Y+K) within the output condition's limit")
+def total_area_coverage(ctx, path):
+    """The highest total ink on any pixel inside the trim, against the limit of the intent's
+    printing condition (300 % for FOGRA39). Crop marks (registration, 400 %) lie outside the trim."""
+    pdf = _open(ctx, path)
+    condition = _condition(pdf)
+    limit = TAC_LIMITS.get(condition, DEFAULT_TAC)
+    pages = max_tac(path, ctx.scratch("tac"))
+    details = {"condition": condition, "limit": limit, "dpi": TAC_DPI, "pages": pages}
+    if len(pages) != len(pdf.pages):
+        return Outcome(False, "Ghostscript did not render every page", details)
+    over = [p for p in pages if p["max_tac"] > limit]
+    if over:
+        p = over[0]
+        return Outcome(False, f"page {p['page']}: total ink {p['max_tac']:g} % at {p['at_mm']} mm, over the "
+                              f"{limit} % of {condition or 'the condition'}"
+                              + (f" (+{len(over) - 1} more pages)" if len(over) > 1 else ""), details)
+    peak = max(p["max_tac"] for p in pages) if pages else 0
+    return Outcome(True, f"max total ink {peak:g} % (limit {limit} %, {condition or 'no condition'})", details)
 
 
 # -- screen: tagging -------------------------------------------------------------

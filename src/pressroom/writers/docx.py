@@ -342,7 +342,12 @@ class _Writer:
         elif isinstance(n, m.Strong):
             self.inlines(parent, n.children, part, em, True, link)
         elif isinstance(n, m.Code):
-            self.run(parent, n.text, "Code")
+            # One character style per run: code inside strong or emphasis keeps its weight or
+            # slant as direct formatting on the Code style (as links do).
+            if em and not self.italic:
+                em, strong = False, True
+            direct = (("w:b", "w:bCs") if strong else ()) + (("w:i", "w:iCs") if em else ())
+            self.run(parent, n.text, "Code", direct)
         elif isinstance(n, m.Link):
             if link is not None:  # no links inside links
                 self.inlines(parent, n.children, part, em, strong, link)
@@ -697,6 +702,7 @@ class _Writer:
                 continue
             for rfonts in styles_el.iter(qn("w:rFonts")):
                 kind = families.get(rfonts.get(qn("w:ascii")))
+                kind = "sans" if kind == "mono" else kind  # code: other scripts in their sans
                 if kind and kind in by_kind:
                     _set(rfonts, f"w:{script_attr}", by_kind[kind])
         if scripts.get("letter_spacing") is False:
@@ -738,9 +744,8 @@ class _Writer:
                 # The full text is in the document; a core property holds at most 255 characters.
                 setattr(cp, name, _fit(clean(value)))
         cp.revision = 1
-        when = _dt.datetime(meta.date.year, meta.date.month, meta.date.day)
-        cp.created = when
-        cp.modified = when
+        cp.created = _dt.datetime(meta.date.year, meta.date.month, meta.date.day)
+        cp.modified = meta.modified_at.replace(tzinfo=None)  # UTC, as python-docx writes it (…Z)
 
 
 #: What a core property (docProps/core.xml) can hold; python-docx and Word refuse more.

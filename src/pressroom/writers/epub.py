@@ -23,7 +23,7 @@ so the EPUB-only and print-only markup (floated footnotes, FPO box) does not
 shift the mapping.
 
 Reproducible: the identifier comes from ``identifiers.identifier``,
-``dcterms:modified`` from the source date, and the zip is normalised.
+``dcterms:modified`` from the source (its ``modified``, else its date), and the zip is normalised.
 """
 
 from __future__ import annotations
@@ -777,7 +777,7 @@ def _package(interview, styles, strings, chapter: bytes, markers: list[int], cov
         def _get_nav(self, item):
             return nav_bytes
 
-    modified = _dt.datetime.combine(meta.date, _dt.time(0, 0), tzinfo=_dt.timezone.utc)
+    modified = meta.modified_at  # dcterms:modified: the front matter's 'modified', else the date
     buf = io.BytesIO()
     writer = Writer(buf, book, {"epub3_pages": False, "epub3_landmark": False, "mtime": modified,
                                 "raise_exceptions": True})

@@ -34,7 +34,9 @@ from ..styles import Styles
 
 EDITIONS = ("print", "screen")
 DEFAULT_TRIM = "a4"
-DEFAULT_ICC = "artifex-swop-cmyk.icc"
+#: Which profile is the output intent of which trim, and the printing condition each profile
+#: describes, are data: styles/icc/intents.json.
+INTENTS_FILE = "intents.json"
 #: The bleed, as written to every page's BleedBox (trim + BLEED_MM on each side). The CSS
 #: bleed area (print.css) is larger: the crop marks sit in the slug beyond the bleed.
 BLEED_MM = 3.0
@@ -109,9 +111,34 @@ def trim_sheet(styles: Styles, trim: str | None) -> Path:
     return path
 
 
-def icc_profile(styles: Styles, name: str | None) -> Path:
-    """The output-intent profile ``name`` from styles/icc/, checked to be a CMYK printer profile."""
-    name = _bare_name("ICC profile", name or DEFAULT_ICC)
+def _intents(styles: Styles) -> dict:
+    import json
+
+    path = styles.path("icc", INTENTS_FILE)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        defaults, conditions = data["defaults"], data.get("conditions", {})
+        if not isinstance(defaults, dict) or not isinstance(conditions, dict):
+            raise ValueError("'defaults' and 'conditions' must be objects")
+    except (ValueError, KeyError) as e:
+        raise BuildError(f"{path} is not a valid intents file: {e}") from None
+    return data
+
+
+def default_icc(styles: Styles, trim: str | None) -> str:
+    """The output-intent profile of a trim preset (styles/icc/intents.json, '*' for any other)."""
+    defaults = _intents(styles)["defaults"]
+    name = defaults.get(trim or DEFAULT_TRIM, defaults.get("*"))
+    if not name:
+        raise BuildError(f"no default ICC profile for the trim {trim or DEFAULT_TRIM!r} in "
+                         f"{styles.root / 'icc' / INTENTS_FILE} (add it, or a '*' entry)")
+    return name
+
+
+def icc_profile(styles: Styles, name: str | None, trim: str | None = None) -> Path:
+    """The output-intent profile ``name`` (by default the trim's) from styles/icc/, checked to be
+    a CMYK printer profile."""
+    name = _bare_name("ICC profile", name or default_icc(styles, trim))
     folder = styles.root / "icc"
     path = folder / name
     if not path.is_file():
@@ -132,6 +159,24 @@ def icc_profile(styles: Styles, name: str | None) -> Path:
     except Exception as e:  # noqa: BLE001 - any failure means the profile is unusable
         raise BuildError(f"{path} cannot be read as an ICC profile: {e}") from None
     return path
+
+
+INTENT_KEYS = ("OutputConditionIdentifier", "RegistryName", "OutputCondition", "Info")
+
+
+def output_condition(styles: Styles, profile: Path) -> dict[str, str]:
+    """The OutputIntent's condition entries for a profile: from styles/icc/intents.json when it
+    lists the profile, else the profile's own description for the identifier, condition and info."""
+    listed = _intents(styles)["conditions"].get(profile.name)
+    if listed is None:
+        desc = _profile_description(profile)
+        return {"OutputConditionIdentifier": desc, "OutputCondition": desc, "Info": desc}
+    unknown = set(listed) - set(INTENT_KEYS)
+    if unknown or not isinstance(listed.get("OutputConditionIdentifier"), str) or \
+            not all(isinstance(v, str) for v in listed.values()):
+        raise BuildError(f"{styles.root / 'icc' / INTENTS_FILE}: the condition of {profile.name} needs a text "
+                         f"OutputConditionIdentifier and only text {', '.join(INTENT_KEYS)}")
+    return {k: listed[k] for k in INTENT_KEYS if k in listed}
 
 
 def _profile_description(path: Path) -> str:
@@ -168,8 +213,9 @@ def prepare_image(path: str, edition: str, profile: Path | None) -> bytes | None
     """The photo's bytes as the edition embeds them, or None to embed the file unchanged.
 
     print: colour photos are converted to CMYK for the output-intent profile (from their own
-    embedded profile, or sRGB); grey ones stay grey (printed with K only); CMYK ones with an
-    embedded profile are converted to the output profile.
+    embedded profile, or sRGB; relative colorimetric with black-point compensation); grey ones
+    stay grey (printed with K only); CMYK ones with an embedded profile are converted to the
+    output profile.
     screen: photos with an embedded profile, or in CMYK, are converted to sRGB.
     Both: EXIF orientation is applied and transparency is flattened on white.
     """
@@ -201,9 +247,13 @@ def prepare_image(path: str, edition: str, profile: Path | None) -> bytes | None
     if edition == "print":
         out_profile = ImageCms.getOpenProfile(str(profile))
         if img.mode == "RGB" or (img.mode == "CMYK" and src_profile):
+            # Relative colorimetric with black-point compensation: in-gamut colours stay as
+            # they are, shadows are scaled to the press's black, and the profile's ink limit
+            # (300 % for FOGRA39) holds.
             transform = ImageCms.buildTransform(
                 src_profile or srgb, out_profile, img.mode, "CMYK",
-                renderingIntent=ImageCms.Intent.PERCEPTUAL)
+                renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+                flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
             img = ImageCms.applyTransform(img, transform)
     else:
         if src_profile and img.mode in ("RGB", "CMYK"):
@@ -230,7 +280,9 @@ def html_for(interview: m.Interview, styles: Styles, edition: str) -> bytes:
         ("keywords", ", ".join(meta.keywords)),
         ("generator", "pressroom"),
         ("dcterms.created", meta.date.isoformat()),
-        ("dcterms.modified", meta.date.isoformat()),
+        # Info /ModDate, XMP xmp:ModifyDate and MetadataDate: the front matter's 'modified'.
+        ("dcterms.modified", meta.modified_at.strftime("%Y-%m-%dT%H:%M:%SZ") if meta.modified
+         else meta.date.isoformat()),
     ]
     image_src = Path(interview.image.path).as_uri() if interview.image and interview.image.path else None
     opts = H.HtmlOptions(
@@ -338,11 +390,11 @@ def _operators(content: bytes) -> set[bytes]:
 
 class _Finisher:
     def __init__(self, interview: m.Interview, edition: str, families: set[str],
-                 profile_desc: str | None, trim: str, icc: str):
+                 condition: dict[str, str] | None, trim: str, icc: str):
         self.iv = interview
         self.edition = edition
         self.families = families
-        self.profile_desc = profile_desc
+        self.condition = condition or {}
         self.trim = trim
         self.icc = icc
         self.problems: list[str] = []
@@ -408,9 +460,10 @@ class _Finisher:
         else:
             for intent in intents:
                 # WeasyPrint names the intent after the profile's URL (an absolute path).
-                intent["OutputConditionIdentifier"] = pydyf.String(self.profile_desc)
-                intent["OutputCondition"] = pydyf.String(self.profile_desc)
-                intent["Info"] = pydyf.String(self.profile_desc)
+                for key in ("OutputCondition", "RegistryName", "Info"):
+                    intent.pop(key, None)
+                for key, value in self.condition.items():
+                    intent[key] = pydyf.String(value)
 
     @staticmethod
     def is_marks(content: bytes) -> bool:
@@ -445,7 +498,10 @@ class _Finisher:
         (pressroom.identifiers, the one the EPUB's pageBreakSource names) and add an
         InstanceID and dc:identifier derived from it, so the file is the same on every build."""
         document_id = identifier(self.iv.meta, "print")
-        instance_id = "urn:uuid:" + str(uuid.uuid5(XMP_NAMESPACE, f"{document_id}\n{self.trim}\n{self.icc}"))
+        rendition = f"{document_id}\n{self.trim}\n{self.icc}"
+        if self.iv.meta.modified:  # a corrected re-delivery is another instance of the document
+            rendition += "\n" + self.iv.meta.modified_at.isoformat()
+        instance_id = "urn:uuid:" + str(uuid.uuid5(XMP_NAMESPACE, rendition))
         ids = (f"<xmpMM:DocumentID>{escape(document_id)}</xmpMM:DocumentID>"
                f"<xmpMM:InstanceID>{escape(instance_id)}</xmpMM:InstanceID>"
                f"<dc:identifier>{escape(document_id)}</dc:identifier>").encode()
@@ -539,7 +595,7 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
-    profile = icc_profile(styles, icc) if edition == "print" else None
+    profile = icc_profile(styles, icc, trim) if edition == "print" else None
     sheets = stylesheets(styles, edition, trim)
 
     roots = [styles.root]
@@ -586,7 +642,7 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
         options.update(pdf_variant="pdf/ua-1", pdf_tags=True)
 
     finisher = _Finisher(interview, edition, _declared_families(styles.path("fonts.css")),
-                         _profile_description(profile) if profile else None,
+                         output_condition(styles, profile) if profile else None,
                          (trim or DEFAULT_TRIM) if edition == "print" else "",
                          profile.name if profile else "")
     collector = _ErrorCollector()
