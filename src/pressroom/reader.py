@@ -526,11 +526,15 @@ class _Reader:
         line = self.key_line("modified")
         hint = "write an ISO date or a date and time with its zone, e.g. modified: 2024-01-15 or 2024-01-15T10:30:00Z"
         if isinstance(value, str):
+            text = value.strip()
+            if not (_DATE.match(text) or _DATETIME.match(text)):
+                if text.isdigit():
+                    raise self.error(line, f"modified must be an ISO date or date and time, got {text}", hint)
+                raise self.error(line, f"modified '{text}' is not an ISO date or date and time", hint)
             try:
-                value = _dt.datetime.fromisoformat(value.strip()) if "T" in value or " " in value.strip() \
-                    else _dt.date.fromisoformat(value.strip())
+                value = _dt.datetime.fromisoformat(text) if _DATETIME.match(text) else _dt.date.fromisoformat(text)
             except ValueError as e:
-                raise self.error(line, f"modified '{value}' is not an ISO date or date and time ({e})", hint) from None
+                raise self.error(line, f"modified '{text}' is not a valid date ({e})", hint) from None
         if isinstance(value, _dt.datetime):
             if value.tzinfo is None or value.utcoffset() is None:
                 raise self.error(line, f"modified {value.isoformat()} has no time zone",
