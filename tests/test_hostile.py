@@ -257,3 +257,36 @@ def test_source_names_that_make_cannot_carry_are_refused_and_the_others_built(tm
     proc = make(tree)
     assert proc.returncode == 2 and f"{len(bad)} source(s) not built" in proc.stderr
     assert all((tree / "build" / f"{SOURCE.stem}{s}").is_file() for s in (".pdf", ".screen.pdf", ".epub"))
+
+
+# -- accepted input must give files that pass: refused where the output would be wrong -----------
+
+
+@pytest.mark.parametrize("body,fragment", [
+    ("See [](https://example.org).", "a link with no text"),
+    ("See [\u200b](https://example.org).", "a link with no text"),
+    ("See [x](https://[).", "has no host name"),
+    ("See [x](http:).", "has no host name"),
+    ("See [x](https://).", "has no host name"),
+    ("See [x](https://example.org:port/).", "not a valid address"),
+    ("See [x](mailto:).", "has no e-mail address"),
+    ("See [x](mailto:nobody).", "has no e-mail address"),
+    ("A note[^a] in the answer.\n\n[^a]: It calls another.[^b]\n\n[^b]: Called only from a note.",
+     "called only from another footnote"),
+])
+def test_inputs_whose_output_would_fail_are_refused(body, fragment):
+    e = refused(src(body=body))
+    assert fragment in str(e), str(e)
+
+
+def test_a_question_of_invisible_characters_or_with_a_call_is_refused():
+    assert "empty question heading" in str(refused(src().replace("## A question?", "## \u200b\u2060")))
+    e = refused(src(body="An answer.\n\n[^q]: A note.").replace("## A question?", "## A question?[^q]"))
+    assert "footnote call in a question" in str(e) and e.line == 7
+
+
+@pytest.mark.parametrize("href", ["https://www.iom.int/", "http://[::1]:8080/x", "https://user@example.org:443/a?b=c#d",
+                                  "mailto:press@un.org", "mailto:press@un.org?subject=Hi", "https://xn--80ak6aa92e.com/"])
+def test_good_links_are_kept(href):
+    iv = reader.parse(src(body=f"See [the page]({href})."), name="s.md")
+    assert iv.exchanges[0].answer[0].children[1].href == href

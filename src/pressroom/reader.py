@@ -684,8 +684,12 @@ class _Reader:
                                      "make it a '## ' question, or bold text with **…**")
                 inline = main[pos + 1]
                 q = self.inlines(inline.children or [], line)
-                if not m.plain_text(q).strip():
+                if not _visible(m.plain_text(q)):
                     raise self.error(line, "empty question heading", "write the question after '## '")
+                if any(isinstance(n, m.NoteRef) for n in _walk_inlines(q)):
+                    # A call in a heading lands in the bookmarks and the navigation ("migration?1").
+                    raise self.error(line, "a footnote call in a question",
+                                     "put the call in the answer, after the word it belongs to")
                 flush()
                 current_q = (q, line)
                 current_blocks = []
@@ -778,6 +782,9 @@ class _Reader:
                 elif kind == "strong_open":
                     node = m.Strong(kids)
                 else:
+                    if not _visible(m.plain_text(kids)):
+                        raise self.error(line, "a link with no text",
+                                         "write the words to click between the brackets: [IOM's site](https://…)")
                     node = m.Link(attrs.get("href", ""), kids)
                 stack[-1][1].append(node)
             elif ty == "footnote_ref":
@@ -854,9 +861,25 @@ class _Reader:
 
     def _check_link(self, href: str, line: int):
         scheme = re.match(r"^([a-z][a-z0-9+.-]*):", href.strip(), re.I)
+        shown = href if len(href) < 60 else href[:57] + "…"
         if not scheme or scheme.group(1).lower() not in LINK_SCHEMES:
-            shown = href if len(href) < 60 else href[:57] + "…"
             raise self.error(line, f"link target '{shown}' is not an http, https or mailto URL",
+                             "write a full address such as https://www.iom.int/")
+        from urllib.parse import urlsplit
+
+        try:
+            parts = urlsplit(href.strip())
+            host = parts.hostname if parts.scheme.lower() != "mailto" else None
+            parts.port  # noqa: B018 - raises on a port that is not a number
+        except ValueError:
+            raise self.error(line, f"link target '{shown}' is not a valid address",
+                             "check the brackets and the port, e.g. https://www.iom.int/") from None
+        if parts.scheme.lower() == "mailto":
+            if not re.fullmatch(r"[^@\s/?]+@[^@\s/?]+\.[^@\s/?]+(\?.*)?", parts.path + (f"?{parts.query}" if parts.query else "")):
+                raise self.error(line, f"link target '{shown}' has no e-mail address",
+                                 "write mailto: and the address, e.g. mailto:press@un.org")
+        elif not host or not re.fullmatch(r"[\w.-]+|[0-9a-f:.]+", host, re.I):
+            raise self.error(line, f"link target '{shown}' has no host name",
                              "write a full address such as https://www.iom.int/")
 
     def _definition_lines(self) -> dict[str, list[int]]:
@@ -883,6 +906,7 @@ class _Reader:
 
     def notes(self, tokens) -> tuple[m.Footnote, ...]:
         defs: dict[str, tuple[m.Block, ...]] = {}
+        from_text = set(self.note_numbers)
         pos = 0
         while pos < len(tokens):
             t = tokens[pos]
@@ -901,10 +925,29 @@ class _Reader:
                     blocks.append(block)
                 defs[label] = tuple(blocks)
             pos += 1
+        for label in self.note_numbers:
+            if label not in from_text:
+                # Word and LibreOffice cannot hold a note whose only call is inside another note.
+                line = (self._definition_lines().get(label) or [1])[0]
+                raise self.error(line, f"footnote [^{label}] is called only from another footnote",
+                                 "call it in the text too, or fold its text into the note that calls it")
         notes = []
         for label, number in sorted(self.note_numbers.items(), key=lambda kv: kv[1]):
             notes.append(m.Footnote(number=number, label=label, children=defs.get(label, ())))
         return tuple(notes)
+
+
+#: Format characters (zero-width spaces and joiners, word joiner, BOM) show nothing.
+def _visible(text: str) -> bool:
+    return any(not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Zs", "Zl", "Zp") for ch in text)
+
+
+def _walk_inlines(nodes):
+    for n in nodes:
+        yield n
+        kids = getattr(n, "children", None)
+        if kids:
+            yield from _walk_inlines(kids)
 
 
 def _merge_text(nodes):
