@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import io
 import os
 import re
 import stat
@@ -54,7 +55,9 @@ MAX_WORD = 120
 MAX_PARAGRAPH = 20_000
 
 LINK_SCHEMES = ("http", "https", "mailto")
-IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
+IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png",
+               # A phone's MPO is a JPEG with more frames after it: every JPEG reader reads the first.
+               "MPO": "image/jpeg"}
 
 # BCP 47 well-formed language tags (RFC 5646 section 2.1), without the
 # grandfathered forms. Primary language subtags of 2 or 3 letters.
@@ -610,6 +613,17 @@ class _Reader:
                 im.verify()
             with PILImage.open(target) as im:
                 im.load()  # decodes every pixel: catches truncated and corrupt files here, not in a writer
+                icc = im.info.get("icc_profile")
+                if icc:
+                    from PIL import ImageCms
+
+                    try:
+                        ImageCms.ImageCmsProfile(io.BytesIO(icc))
+                    except Exception:
+                        raise self.error(line, f"image.file '{file}' has a damaged colour profile (ICC)",
+                                         "export the photo again with its colour profile (sRGB or Adobe RGB)") from None
+                if im.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # turned a quarter: shown the other way round
+                    w, h = h, w
         except SourceError:
             raise
         except PermissionError:

@@ -35,6 +35,7 @@ from docx.shared import Emu, Mm
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from .. import model as m
+from .. import photo
 from ..errors import BuildError
 from ..package import normalise_zip
 from ..styles import Styles
@@ -533,7 +534,7 @@ class _Writer:
             if image.width and image.height and width * image.height / image.width > max_h:
                 width = Emu(int(max_h * image.width / image.height))
             try:
-                shape = para.add_run().add_picture(image.path, width=width)
+                shape = para.add_run().add_picture(photo.for_office(image.path), width=width)
             except Exception as e:
                 raise BuildError(f"cannot place the lead image {image.path}: {e}") from e
             doc_pr = shape._inline.docPr

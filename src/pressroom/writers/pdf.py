@@ -221,6 +221,8 @@ def prepare_image(path: str, edition: str, profile: Path | None) -> bytes | None
     """
     from PIL import Image, ImageCms, ImageOps
 
+    from ..photo import grey_to_8_bits
+
     with Image.open(path) as src:
         src.load()
         fmt, icc, mode = src.format, src.info.get("icc_profile"), src.mode
@@ -237,7 +239,10 @@ def prepare_image(path: str, edition: str, profile: Path | None) -> bytes | None
         base = Image.new(img.mode[:-1], img.size, "white")
         base.paste(img, mask=img.getchannel("A"))
         img = base
-    elif img.mode in ("1", "I", "I;16", "F"):
+    elif img.mode.startswith("I") or img.mode == "F":
+        # 16- and 32-bit grey: scale to 8 bits (a plain convert clips every value above 255 to white).
+        img = grey_to_8_bits(img)
+    elif img.mode == "1":
         img = img.convert("L")
     elif img.mode not in ("L", "RGB", "CMYK"):
         img = img.convert("RGB")

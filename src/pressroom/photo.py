@@ -1,0 +1,53 @@
+"""The lead photo's pixels, shared by the writers (no writer imports another)."""
+
+from __future__ import annotations
+
+import io
+
+
+def grey_to_8_bits(img):
+    """An I;16, I or F greyscale image as L, its full range kept (16-bit PNGs hold 0–65535)."""
+    if img.mode == "F":
+        _lo, hi = img.getextrema()
+        scale = 255.0 / (hi if hi > 255 else 255.0) if hi > 0 else 1.0
+        return img.point(lambda v: v * scale).convert("L")
+    img = img.convert("I")
+    hi = img.getextrema()[1]
+    # 16-bit data (PNG, TIFF) spans 0–65535; a 32-bit image uses what its maximum says.
+    top = 65535 if hi <= 65535 else hi
+    return img.point(lambda v: v * (255.0 / top)).convert("L") if top > 255 else img.convert("L")
+
+
+def for_office(path: str) -> io.BytesIO | str:
+    """The photo as Word and LibreOffice show it: the file itself when they read it as it is;
+    else its pixels turned upright (EXIF orientation), 16-bit grey scaled to 8 bits, and saved
+    again (JPEG from a JPEG, PNG otherwise), for files they would show wrong or python-docx
+    cannot place (a JPEG without a JFIF or Exif marker, an MPO's extra frames)."""
+    from docx.image.image import Image as DocxImage
+    from PIL import Image, ImageOps
+
+    with open(path, "rb") as f:
+        data = f.read()
+    with Image.open(io.BytesIO(data)) as src:
+        orientation = src.getexif().get(0x0112, 1)
+        fmt, mode = src.format, src.mode
+        try:
+            DocxImage.from_blob(data)
+            readable = True
+        except Exception:
+            readable = False
+        if readable and orientation in (None, 1) and fmt in ("JPEG", "PNG") and mode in (
+                "1", "L", "LA", "P", "PA", "RGB", "RGBA", "CMYK"):
+            return io.BytesIO(data)
+        img = ImageOps.exif_transpose(src) if orientation not in (None, 1) else src.copy()
+    if img.mode.startswith("I") or img.mode == "F":
+        img = grey_to_8_bits(img)
+    out = io.BytesIO()
+    if fmt in ("JPEG", "MPO") and img.mode in ("L", "RGB", "CMYK"):
+        img.save(out, format="JPEG", quality=95, subsampling=0, dpi=(300, 300))
+    else:
+        if img.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
+            img = img.convert("RGBA" if "A" in img.mode else "RGB")
+        img.save(out, format="PNG")
+    out.seek(0)
+    return out
