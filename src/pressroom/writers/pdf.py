@@ -354,6 +354,9 @@ class _Finisher:
         if self.edition == "print":
             self.print_fixes(pdf)
             self.check_no_rgb(pdf)
+        else:
+            self.screen_fixes(pdf)
+            self.identity_cids(pdf)
         if self.problems:
             raise BuildError("; ".join(self.problems))
 
@@ -364,6 +367,118 @@ class _Finisher:
         prefs = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
         prefs["Direction"] = "/R2L"
         pdf.catalog["ViewerPreferences"] = prefs
+
+    # screen: tagging and annotations (PDF/UA-1) --------------------------------------
+    def screen_fixes(self, pdf):
+        """What WeasyPrint 70's tagging gets wrong for PDF/UA-1 (checked by page-validation and
+        outloud, pressroom.checks.pdf):
+
+        - a list item's content is tagged as direct children of ``LI`` (``LI`` → ``Lbl``, ``P``),
+          but an ``LI`` may hold only ``Lbl`` and ``LBody`` (ISO 32000-1 14.8.4.3.3, Matterhorn
+          16-001): the content goes into one ``LBody``;
+        - a nested list is hung on the outer ``L`` beside its item: it goes into that item's
+          ``LBody``, at its place among the item's blocks;
+        - link annotations lack the Print flag (ISO 32000-1 12.5.3; PDF/UA-1 7.18.1): set it,
+          so printing from the screen edition keeps what readers see.
+        """
+        import pydyf
+
+        objects = pdf.objects
+
+        def obj(ref):
+            return objects[int(ref.split()[0])] if isinstance(ref, bytes) else None
+
+        def role(el):
+            return el.get("S") if isinstance(el, pydyf.Dictionary) else None
+
+        def new_element(tag, parent, kids):
+            el = pydyf.Dictionary({"Type": "/StructElem", "S": tag, "K": pydyf.Array(kids),
+                                   "P": parent.reference})
+            if "Pg" in parent:
+                el["Pg"] = parent["Pg"]
+            pdf.add_object(el)
+            for kid in kids:
+                if isinstance(obj(kid), pydyf.Dictionary) and obj(kid).get("Type") == "/StructElem":
+                    obj(kid)["P"] = el.reference
+            return el
+
+        lists, items = [], []
+        for o in list(objects):
+            if not isinstance(o, pydyf.Dictionary):
+                continue
+            if o.get("Type") == "/Annot" and o.get("Subtype") == "/Link":
+                o["F"] = 1 << 2  # Print; not Hidden, not NoView
+            elif o.get("Type") == "/StructElem" and o.get("S") == "/L":
+                lists.append(o)
+            elif o.get("Type") == "/StructElem" and o.get("S") == "/LI":
+                items.append(o)
+
+        bodies = {}
+        for li in items:
+            kids = list(li["K"])
+            if any(not isinstance(k, bytes) for k in kids):
+                self.problems.append(f"list item {li.number} holds marked content directly; cannot tag it")
+                continue
+            if [role(obj(k)) for k in kids if role(obj(k)) != "/Lbl"] == ["/LBody"]:
+                bodies[li.number] = obj(next(k for k in kids if role(obj(k)) == "/LBody"))
+                continue
+            labels = [k for k in kids if role(obj(k)) == "/Lbl"]
+            rest = [k for k in kids if role(obj(k)) != "/Lbl"]
+            for k in rest:
+                if role(obj(k)) == "/LBody":  # WeasyPrint's own, among other blocks: a group
+                    obj(k)["S"] = "/Div"
+            body = new_element("/LBody", li, rest)
+            li["K"] = pydyf.Array(labels + [body.reference])
+            bodies[li.number] = body
+
+        for lst in lists:
+            kept, previous = [], None
+            for k in lst["K"]:
+                kid = obj(k)
+                if role(kid) == "/L" and previous is not None:
+                    body = bodies[previous.number]
+                    # Elements are numbered as WeasyPrint meets them, in document order.
+                    where = sum(1 for b in body["K"] if isinstance(b, bytes) and int(b.split()[0]) < kid.number)
+                    body["K"].insert(where, k)
+                    kid["P"] = body.reference
+                    continue
+                previous = kid if role(kid) == "/LI" else None
+                kept.append(k)
+            lst["K"] = pydyf.Array(kept)
+
+    @staticmethod
+    def identity_cids(pdf):
+        """Renumber the CIDs of embedded CID-keyed CFF fonts (the Chinese fonts) so that CID = GID.
+
+        WeasyPrint writes glyph ids as the codes of an Identity-H font, and for a CIDFontType0
+        a code is a CID, which a conforming reader looks up in the CFF charset. Noto CJK's
+        charset maps glyph ids to sparse Adobe CIDs (glyph 5264 is CID 32272), so codes reach
+        other glyphs or .notdef (ISO 14289-1 7.21.8, outloud TXT-005; Acrobat shows blanks).
+        Poppler and pdf.js happen to use the glyph id. Only the charset changes: outlines,
+        cmap and metrics keep their glyph ids, and the page content is untouched.
+        """
+        import pydyf
+        from fontTools.ttLib import TTFont
+
+        for obj in pdf.objects:
+            if not (isinstance(obj, pydyf.Stream) and obj.extra.get("Subtype") == "/OpenType"):
+                continue
+            data = b"".join(obj.stream)
+            font = TTFont(io.BytesIO(data), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+            if "CFF " not in font:
+                continue
+            top = font["CFF "].cff.topDictIndex[0]
+            old = list(top.charset)
+            new = [".notdef"] + [f"cid{i:05d}" for i in range(1, len(old))]
+            if not hasattr(top, "ROS") or old == new:
+                continue
+            strings = top.CharStrings
+            strings.charStrings = {new[i]: strings.charStrings[old[i]] for i in range(len(old))}
+            top.charset = new
+            font.glyphOrder = new
+            out = io.BytesIO()
+            font.save(out)
+            obj.stream = [out.getvalue()]
 
     # fonts -----------------------------------------------------------------------------
     def check_fonts(self, document):
