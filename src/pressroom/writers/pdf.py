@@ -242,7 +242,18 @@ def html_for(interview: m.Interview, styles: Styles, edition: str) -> bytes:
     root = H.build(interview, strings, opts)
     _add_publication(root, meta)
     _keep_compounds(root)
+    _list_starts(root)
     return H.to_bytes(root)
+
+
+def _list_starts(root) -> None:
+    """``<ol start="4">`` also gets ``style="--start: 4"``: WeasyPrint reads the start
+    attribute only with its presentational hints, and the stylesheets number such a list
+    from ``--start`` (styles/screen.css)."""
+    for ol in root.iter(f"{{{H.XHTML}}}ol"):
+        start = ol.get("start")
+        if start is not None and re.fullmatch(r"-?\d+", start):
+            ol.set("style", f"--start: {int(start)}")
 
 
 _COMPOUND = re.compile(r"\w+(?:[-\u2010]\w+)+")
