@@ -430,13 +430,14 @@ class _Finisher:
         for li in items:
             kids = list(li["K"])
             if any(not isinstance(k, bytes) for k in kids):
-                self.problems.append(f"list item {li.number} holds marked content directly; cannot tag it")
-                continue
+                continue  # marked content right in the LI (not seen): left for the validators to report
             if [role(obj(k)) for k in kids if role(obj(k)) != "/Lbl"] == ["/LBody"]:
                 bodies[li.number] = obj(next(k for k in kids if role(obj(k)) == "/LBody"))
                 continue
             labels = [k for k in kids if role(obj(k)) == "/Lbl"]
             rest = [k for k in kids if role(obj(k)) != "/Lbl"]
+            if not rest:
+                continue
             for k in rest:
                 if role(obj(k)) == "/LBody":  # WeasyPrint's own, among other blocks: a group
                     obj(k)["S"] = "/Div"
@@ -448,7 +449,7 @@ class _Finisher:
             kept, previous = [], None
             for k in lst["K"]:
                 kid = obj(k)
-                if role(kid) == "/L" and previous is not None:
+                if role(kid) == "/L" and previous is not None and previous.number in bodies:
                     body = bodies[previous.number]
                     # Elements are numbered as WeasyPrint meets them, in document order.
                     where = sum(1 for b in body["K"] if isinstance(b, bytes) and int(b.split()[0]) < kid.number)
