@@ -1,6 +1,7 @@
 """PDF checks: preflight of the print edition (PDF/X-4) and tagging of the screen edition (PDF/UA-1).
 
-Everything is read from the file with pikepdf, Ghostscript and poppler.
+Everything is read from the file with pikepdf, Ghostscript and poppler; the screen edition is
+also given to two independent PDF/UA-1 validators, page-validation and outloud.
 """
 
 from __future__ import annotations
