@@ -436,8 +436,6 @@ class _Finisher:
                 continue
             labels = [k for k in kids if role(obj(k)) == "/Lbl"]
             rest = [k for k in kids if role(obj(k)) != "/Lbl"]
-            if not rest:
-                continue
             for k in rest:
                 if role(obj(k)) == "/LBody":  # WeasyPrint's own, among other blocks: a group
                     obj(k)["S"] = "/Div"
@@ -459,6 +457,11 @@ class _Finisher:
                 previous = kid if role(kid) == "/LI" else None
                 kept.append(k)
             lst["K"] = pydyf.Array(kept)
+
+        for li in items:  # an item with a label only (its list was on another page): no empty LBody
+            body = bodies.get(li.number)
+            if body is not None and not body["K"]:
+                li["K"] = pydyf.Array([k for k in li["K"] if k != body.reference])
 
     @staticmethod
     def margins_as_artifacts(pdf):
