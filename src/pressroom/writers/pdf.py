@@ -531,11 +531,14 @@ class _Finisher:
             return o if isinstance(o, pydyf.Dictionary) and "S" in o else None
 
         def first_mcid(el, page_ref):
+            """The first marked content under ``el`` on the page, other than list labels (which
+            are moved themselves: an item that starts with a list gets its label, then the inner
+            list's label, then the text)."""
             for kid in el.get("K") or ():
                 if isinstance(kid, int) and el.get("Pg") == page_ref:
                     return kid
                 child = struct(kid)
-                if child is not None:
+                if child is not None and child.get("S") != "/Lbl":
                     found = first_mcid(child, page_ref)
                     if found is not None:
                         return found
