@@ -637,8 +637,9 @@ def outloud_check(ctx, path):
                "accepted": [{**f, "reason": OUTLOUD_ACCEPTED[f["rule"]]} for f in accepted]}
     names = {"pass": "pass", "not-applicable": "not applicable", "manual": "need a person"}
     matterhorn = statuses.get("pdfua1", {})
+    order = sorted(matterhorn, key=lambda s: (list(names).index(s) if s in names else -1, s))
     tested = (f"{len(ran)} rules run; Matterhorn checkpoints: "
-              + ", ".join(f"{n} {names.get(s, s)}" for s, n in matterhorn.items()))
+              + ", ".join(f"{matterhorn[s]} {names.get(s, s)}" for s in order))
     if crashed:
         problems = problems + [{"rule": r, "severity": "error", "message": "rule crashed"} for r in crashed]
     if problems:
@@ -648,9 +649,9 @@ def outloud_check(ctx, path):
                               f"{first['message']}"[:300] + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""),
                        details)
     kinds = sorted({f["rule"] for f in accepted})
-    note = ("; accepted: " + ", ".join(f"{r} ×{sum(f.get('count', 1) for f in accepted if f['rule'] == r)}"
-                                       for r in kinds)) if accepted else ""
-    return Outcome(True, f"no errors, no warnings ({tested}){note}", details)
+    note = ("; accepted (see details): " + ", ".join(
+        f"{r} ×{sum(f.get('count', 1) for f in accepted if f['rule'] == r)}" for r in kinds)) if accepted else ""
+    return Outcome(True, f"no error or warning left ({tested}){note}", details)
 
 
 def _outloud_version() -> str:
