@@ -1,6 +1,7 @@
 """PDF checks: preflight of the print edition (PDF/X-4) and tagging of the screen edition (PDF/UA-1).
 
-Everything is read from the file with pikepdf, Ghostscript and poppler.
+Everything is read from the file with pikepdf, Ghostscript and poppler; the screen edition is
+also given to two independent PDF/UA-1 validators, page-validation and outloud.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from .core import Outcome, check, run_tool
+from .core import Outcome, ToolMissing, check, run_tool
 
 MM = Decimal("72") / Decimal("25.4")
 MIN_BLEED_MM = 3
@@ -583,3 +584,151 @@ def page_count(path: Path) -> int:
 
     with pikepdf.open(path) as pdf:
         return len(pdf.pages)
+
+
+# -- screen: independent PDF/UA-1 validators --------------------------------------
+#
+# veraPDF, the reference PDF/UA validator, is not packaged anywhere these machines install
+# from (PyPI, Debian, npm), so two independent checkers run instead, both pinned in the test
+# extras: page-validation (the Rust checker "page", profile ua1, which reports the Matterhorn
+# rules it tested) and outloud (PDF/UA-1 and WCAG 2.2, JSON output).
+
+#: outloud warnings that are accepted, each with its reason and the test that decides whether
+#: one finding is covered. Everything else outloud reports, errors and warnings, fails.
+OUTLOUD_ACCEPTED = {
+    "HDG-011": "the questions are the interview's headings: they are its structure, and "
+               "screen-reader users move from question to question (README, 'Screen edition')",
+    "TXT-004": "an Arabic letter has up to five glyphs (isolated, initial, medial, final, and "
+               "the lam of lam-alef), each mapped to that letter",
+    "TAG-002": "the running head (publication, section and title), a pagination artifact; outloud "
+               "takes a line that repeats on fewer than two pages for prose",
+}
+
+
+def _page_validation():
+    try:
+        import page
+    except ImportError:
+        raise ToolMissing("page-validation is not installed (it is in the test extras: "
+                          "pip install -e '.[test]')") from None
+    return page
+
+
+@check("screen", "page-ua1", "PDF/UA-1: page-validation (Matterhorn rules)")
+def page_ua1(ctx, path):
+    page = _page_validation()
+    try:
+        report = page.validate_pdf(str(path), profile="ua1")
+    except page.PageError as e:
+        return Outcome(False, f"page-validation cannot read the file: {type(e).__name__}: {e}", {})
+    failures = [{"rule": f.rule_id, "message": f.message, "category": f.category.value,
+                 "object": f.object_id.object_number if f.object_id is not None else None}
+                for f in report.failures]
+    rules = report.rules
+    details = {"validator": f"page-validation {page.__version__}", "profile": report.profile.value,
+               "compliant": report.is_compliant, "rules_tested": rules.total, "rules_passed": rules.passed,
+               "rules_failed": rules.failed, "checks_failed": report.checks.failed, "failures": failures}
+    if not report.is_compliant or failures:
+        ids = sorted({f["rule"] for f in failures})
+        first = next(f for f in failures if f["rule"] == ids[0]) if ids else None
+        return Outcome(False, f"{rules.failed} of {rules.total} rules failed"
+                       + (f": {first['rule']} ({first['message']})" if first else "")
+                       + (f" (+{len(ids) - 1} more rules)" if len(ids) > 1 else ""), details)
+    return Outcome(True, f"{rules.total} rules tested, all passed (PDF/UA-1)", details)
+
+
+def _accepted(finding: dict, ctx) -> bool:
+    """Whether one outloud finding is a known, explained false alarm (OUTLOUD_ACCEPTED)."""
+    rule, text = finding.get("rule"), finding.get("message", "")
+    if rule not in OUTLOUD_ACCEPTED or finding.get("severity") not in ("warning", "error"):
+        return False
+    if rule == "HDG-011":
+        return finding["severity"] == "warning" and text.startswith("/H2 ")
+    if rule == "TXT-004":
+        mo = re.fullmatch(r"font \S+: \d+ different codes all map to ((?:U\+[0-9A-F]{4,6} ?)+) '.*'", text)
+        return (finding["severity"] == "warning" and mo is not None
+                and all(0x0600 <= int(u[2:], 16) <= 0x06FF or 0xFB50 <= int(u[2:], 16) <= 0xFEFF
+                        for u in mo.group(1).split()))
+    if rule == "TAG-002":
+        # Every line shown must be the running head: words of the publisher, section and title.
+        meta = ctx.interview.meta
+        vocabulary = set(_words(" ".join(filter(None, (meta.publisher, meta.section, meta.title)))))
+        lines = [s for s in (finding.get("evidence") or "").split("; ") if s]
+        if not lines or finding.get("count", 1) > len(lines):
+            return False
+        for line in lines:
+            cut = line.endswith("…")
+            ws = _words(line.rstrip("…"))
+            if not ws or not set(ws[:-1] if cut else ws) <= vocabulary:
+                return False
+            if cut and not any(v.startswith(ws[-1]) for v in vocabulary):
+                return False
+        return True
+    return False
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+@check("screen", "outloud", "PDF/UA-1 and WCAG 2.2: outloud")
+def outloud_check(ctx, path):
+    import importlib.util
+    import json
+    import sys
+
+    if importlib.util.find_spec("outloud") is None:
+        raise ToolMissing("outloud is not installed (it is in the test extras: pip install -e '.[test]')")
+    proc = run_tool([sys.executable, "-m", "outloud.cli", str(path), "--json", "-", "--fail-on", "never"],
+                    timeout=600)
+    try:
+        result = json.loads(proc.stdout)["results"][0]
+    except (ValueError, KeyError, IndexError):
+        err = proc.stderr.decode(errors="replace").strip().splitlines()
+        return Outcome(False, f"outloud gave no report (exit {proc.returncode}): {err[-1] if err else ''}"[:300], {})
+    if result.get("error"):
+        return Outcome(False, f"outloud cannot read the file: {result['error']}", {"verdict": result.get("verdict")})
+    findings = [{k: f[k] for k in ("rule", "severity", "message", "page", "count", "evidence") if k in f}
+                for f in result["findings"] if f.get("severity") in ("error", "warning")]
+    accepted = [f for f in findings if _accepted(f, ctx)]
+    problems = [f for f in findings if f not in accepted]
+    runs = result.get("rules", [])
+    ran = sorted(r["rule"] for r in runs if r.get("status") == "ran")
+    crashed = sorted(r["rule"] for r in runs if r.get("status") == "crashed")
+    statuses: dict[str, dict[str, int]] = {}
+    for framework, rows in sorted((result.get("criteria") or {}).items()):
+        counts: dict[str, int] = {}
+        for row in rows:
+            counts[row["status"]] = counts.get(row["status"], 0) + 1
+        statuses[framework] = dict(sorted(counts.items()))
+    details = {"validator": f"outloud {_outloud_version()}", "outloud_verdict": result.get("verdict"),
+               "counts": result.get("counts"), "rules_run": len(ran), "rules_in_catalogue": len(runs),
+               "rules": ran, "crashed": crashed, "criteria": statuses,
+               "problems": problems,
+               "accepted": [{**f, "reason": OUTLOUD_ACCEPTED[f["rule"]]} for f in accepted]}
+    names = {"pass": "pass", "not-applicable": "not applicable", "manual": "need a person"}
+    matterhorn = statuses.get("pdfua1", {})
+    order = sorted(matterhorn, key=lambda s: (list(names).index(s) if s in names else -1, s))
+    tested = (f"{len(ran)} rules run; Matterhorn checkpoints: "
+              + ", ".join(f"{matterhorn[s]} {names.get(s, s)}" for s in order))
+    if crashed:
+        problems = problems + [{"rule": r, "severity": "error", "message": "rule crashed"} for r in crashed]
+    if problems:
+        first = problems[0]
+        errors = sum(1 for f in problems if f["severity"] == "error")
+        return Outcome(False, f"{errors} errors, {len(problems) - errors} warnings: {first['rule']} "
+                              f"{first['message']}"[:300] + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""),
+                       details)
+    kinds = sorted({f["rule"] for f in accepted})
+    note = ("; accepted (see details): " + ", ".join(
+        f"{r} ×{sum(f.get('count', 1) for f in accepted if f['rule'] == r)}" for r in kinds)) if accepted else ""
+    return Outcome(True, f"no error or warning left ({tested}){note}", details)
+
+
+def _outloud_version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("outloud")
+    except metadata.PackageNotFoundError:
+        return "missing"

