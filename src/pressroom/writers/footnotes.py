@@ -1,84 +1,107 @@
-"""Footnotes in WeasyPrint's layout: one engine fix and the check that every note starts on
+"""Footnotes in WeasyPrint's layout: two engine fixes and the check that every note starts on
 the page of its call. Used by the PDF writer (and by the EPUB writer's page-list, which lays
 out the print edition and must paginate it exactly as the PDF writer does).
 
-The cause of "a footnote on the page after its call, its call's page half empty"
--------------------------------------------------------------------------------------
-WeasyPrint 70.0, ``weasyprint/layout/__init__.py``, ``LayoutContext._update_footnote_area``
-lays out the footnote area each time a note is added and reports an *overflow* when the
-bottom of the area's last note is below the bottom of the area::
+Two causes of "a footnote on the page after its call, its call's page half empty"
+--------------------------------------------------------------------------------
+Both are in WeasyPrint 70.0 (the pinned version), both in the screen edition only, and
+neither is issue #1564 (a call in the last line of a page).
 
-    last_child_bottom = (last_child.position_y + last_child.margin_height() -
-                         last_child.margin_bottom)
-    footnote_area_bottom = (footnote_area.position_y + footnote_area.margin_height() -
-                            footnote_area.margin_bottom)
-    overflow = last_child_bottom > footnote_area_bottom
+1. An exact floating-point comparison. ``weasyprint/layout/__init__.py``,
+   ``LayoutContext._update_footnote_area``, lays out the footnote area each time a note is
+   added and reports an overflow when the bottom of its last note is below the bottom of
+   the area::
 
-The two sides add the same lengths (the area's margin, border and padding, then the notes'
-heights) in a different order, in floating point, and ``>`` is exact. With the screen
-edition's ``@footnote { padding-top: 2mm }`` (7.559055… px) the last note's bottom comes out
-2.3e-13 px *below* the area's bottom, so every note "overflows" the moment it is added,
-wherever its call is. ``weasyprint/layout/block.py``, ``_linebox_layout`` (the
-``if context.footnotes:`` branch) then calls ``context.report_footnote(footnote)``: the note
-is moved to the next page, and because ``context.reported_footnotes`` is then non-empty,
-every later note on that page too. On the next page the note "overflows" again and stays
-only because it is the first (``layout/page.py``, ``make_page``: ``if overflow and i != 0``).
-The print edition's ``padding-top: 1.8mm`` happens to add up exactly: luck, not a margin.
-(Issue #1564 is about a call in the last line of a page; this is not that.)
+       overflow = last_child_bottom > footnote_area_bottom
 
-Every other overflow test in the engine goes through ``LayoutContext.overflows``, which
-allows a relative error of 1e-9 ("to avoid floating numbers errors", PEP 485).
-``install()`` replaces ``_update_footnote_area`` with the same code using that test. It is
-installed only on the WeasyPrint version it was written against; whatever the engine does,
-``check_notes_on_call_pages`` refuses a layout where a note is set away from its call.
+   The two sides add the same lengths (the area's margin, border and padding, the notes'
+   heights) in a different order, and ``>`` is exact. With the screen edition's
+   ``@footnote { padding-top: 2mm }`` (7.559055… px) the last note's bottom comes out
+   2.3e-13 px below the area's, so *every* note "overflows" the moment it is added,
+   wherever its call is; ``weasyprint/layout/block.py``, ``_linebox_layout`` (the
+   ``if context.footnotes:`` branch) then ``report_footnote``s it to the next page, and,
+   since ``context.reported_footnotes`` is then non-empty, every later note of that page
+   too. (The print edition's 1.8 mm happens to add up exactly: luck, not a margin.) Every
+   other overflow test in the engine goes through ``LayoutContext.overflows``, which allows
+   a relative error of 1e-9 "to avoid floating numbers errors"; the fix uses it here too.
+
+2. Notes given away to make room for a paragraph's widows. In ``_linebox_layout``, when a
+   line overflows the page and the paragraph may not break before it (orphans/widows), the
+   engine reports the page's last note to the next page to make room for the line::
+
+       report = not context.in_column and can_break_now and not could_break_before
+       while report and context.current_page_footnotes:
+           context.report_footnote(context.current_page_footnotes[-1])
+
+   That note's call can be anywhere above, in another paragraph: it is moved away from its
+   call to keep two lines of some other paragraph together. (Inside columns, ``in_column``,
+   as in the print edition, the engine never does it.) The fix sets ``report = False``
+   there: the paragraph breaks by its orphans and widows, as everywhere else, and the note
+   stays with its call.
+
+``install()`` makes both one-line changes in the engine's own source (read from the
+installed package, changed, compiled under the original file name, put in place of the
+originals), only on the version they were written for and only if each line is found
+exactly once. Whatever the engine does, ``check_notes_on_call_pages`` refuses a layout in
+which a note does not start on the page of its call.
 """
 
 from __future__ import annotations
 
+import inspect
+import textwrap
+
 from ..errors import BuildError
 
-#: The WeasyPrint version whose ``LayoutContext._update_footnote_area`` is replaced.
+#: The WeasyPrint version whose code ``install()`` changes.
 PATCHED_VERSION = "70.0"
 
+#: (module, function or Class.method, the line as WeasyPrint 70.0 has it, the line instead).
+PATCHES = (
+    ("weasyprint.layout", "LayoutContext._update_footnote_area",
+     "overflow = last_child_bottom > footnote_area_bottom",
+     "overflow = self.overflows(footnote_area_bottom, last_child_bottom)  # pressroom"),
+    ("weasyprint.layout.block", "_linebox_layout",
+     "report = not context.in_column and can_break_now and not could_break_before",
+     "report = False  # pressroom: never move a note away from its call"),
+)
 
-def _update_footnote_area(self):
-    """``LayoutContext._update_footnote_area`` of WeasyPrint 70.0 (BSD-3-Clause, © Simon Sapin
-    and contributors), unchanged except for the overflow test (see the module docstring)."""
-    from math import inf
+_installed = False
 
-    from weasyprint.formatting_structure import build
-    from weasyprint.layout.block import block_level_layout
 
-    if self.current_footnote_area.height != "auto" and not self.in_column:
-        self.page_bottom += self.current_footnote_area.margin_height()
-    self.current_footnote_area.children = self.current_page_footnotes
-    if self.current_footnote_area.children:
-        footnote_area = build.create_anonymous_boxes(self.current_footnote_area.deepcopy())
-        footnote_area = block_level_layout(self, footnote_area, -inf, None, self.current_footnote_area.page)[0]
-        self.current_footnote_area.height = footnote_area.height
-        if not self.in_column:
-            self.page_bottom -= footnote_area.margin_height()
-        last_child = footnote_area.children[-1]
-        last_child_bottom = last_child.position_y + last_child.margin_height() - last_child.margin_bottom
-        footnote_area_bottom = (footnote_area.position_y + footnote_area.margin_height()
-                                - footnote_area.margin_bottom)
-        # pressroom: was ``last_child_bottom > footnote_area_bottom``.
-        return self.overflows(footnote_area_bottom, last_child_bottom)
-    self.current_footnote_area.height = 0
-    if not self.in_column:
-        self.page_bottom -= self.current_footnote_area.margin_height()
-    return False
+def _patched(module, qualname: str, old: str, new: str):
+    """The function ``qualname`` of ``module`` compiled with the line ``old`` replaced by ``new``."""
+    owner, _, name = qualname.rpartition(".")
+    target = getattr(module, owner) if owner else module
+    func = getattr(target, name)
+    lines, first = inspect.getsourcelines(func)
+    source = "".join(lines)
+    if source.count(old) != 1:
+        raise BuildError(f"cannot fix WeasyPrint's footnote layout: {qualname} has changed")
+    # Blank lines keep the line numbers of the original file in tracebacks.
+    code = compile("\n" * (first - 1) + textwrap.dedent(source.replace(old, new)),
+                   inspect.getsourcefile(func), "exec")
+    namespace: dict = {}
+    exec(code, vars(module), namespace)  # noqa: S102 - the installed engine's own source
+    return target, name, namespace[name]
 
 
 def install() -> bool:
-    """Install the fix (idempotent); False when the installed WeasyPrint is not the version it
-    was written for (then nothing is changed, and the page check still guards the output)."""
-    import weasyprint
-    from weasyprint.layout import LayoutContext
+    """Make the two changes (once per process); False when the installed WeasyPrint is not the
+    version they were written for (then nothing is changed; the page check still guards)."""
+    global _installed
+    import importlib
 
+    import weasyprint
+
+    if _installed:
+        return True
     if weasyprint.__version__ != PATCHED_VERSION:
         return False
-    LayoutContext._update_footnote_area = _update_footnote_area
+    fixed = [_patched(importlib.import_module(mod), qualname, old, new) for mod, qualname, old, new in PATCHES]
+    for target, name, func in fixed:
+        setattr(target, name, func)
+    _installed = True
     return True
 
 
