@@ -161,3 +161,28 @@ def test_a_note_away_from_its_call_fails_the_build(tmp_path, edition):
     assert re.search(r"footnote 2 would be set on page (\d+), its call on page (\d+) "
                      rf"\({edition} edition\)", lines[0]), lines[0]
     assert not out.exists() and not list(out.parent.iterdir())
+
+
+def call_heights(pdf: Path) -> list[tuple[int, float]]:
+    """(page, where the call is between the top of the page's text, 0, and its last body line, 1)."""
+    out = []
+    for page in range(1, page_count(pdf) + 1):
+        words = page_words(pdf, page)
+        body_height = statistics.median(y1 - y0 for _, y0, _, y1, _ in words)
+        body = [w for w in words if w[3] - w[1] >= 0.9 * body_height]
+        top, bottom = min(w[1] for w in body), max(w[3] for w in body)
+        out += [(page, (y0 - top) / (bottom - top)) for _, y0, _, y1, w in words
+                if w.isdigit() and y1 - y0 < 0.6 * body_height and y0 < bottom]
+    return out
+
+
+@pytest.mark.parametrize("edition", ["print", "screen"])
+def test_the_interviews_call_notes_mid_page_and_at_page_ends(built, edition):
+    """The test interviews keep testing what they are for, in each edition: a call in the last
+    tenth of a page, a call whose line was moved to the top of the next page with its note, and
+    calls in the middle of a page."""
+    heights = [h for lang in LANGS for h in call_heights(built(lang, edition))]
+    assert len(heights) >= 6 * len(LANGS)
+    assert any(h > 0.9 for _, h in heights), heights
+    assert any(h < 0.05 and page > 1 for page, h in heights), heights
+    assert sum(0.3 < h < 0.7 for _, h in heights) >= 6, heights

@@ -98,7 +98,10 @@ def install() -> bool:
         return True
     if weasyprint.__version__ != PATCHED_VERSION:
         return False
-    fixed = [_patched(importlib.import_module(mod), qualname, old, new) for mod, qualname, old, new in PATCHES]
+    try:
+        fixed = [_patched(importlib.import_module(mod), qualname, old, new) for mod, qualname, old, new in PATCHES]
+    except (OSError, TypeError):  # the engine's source is not installed (only its bytecode)
+        return False
     for target, name, func in fixed:
         setattr(target, name, func)
     _installed = True
