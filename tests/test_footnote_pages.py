@@ -138,6 +138,44 @@ def test_the_cause_a_note_called_mid_page(tmp_path, engine):
     assert notes == ({1: [2]} if engine == "as released" else {1: [1]}), notes
 
 
+#: Small pages on which a paragraph starts k lines below a note's call; laid out by WeasyPrint
+#: with the float fix only ("float only") or with both fixes ("fixed"), one PDF per k.
+RAW_WIDOWS = r'''
+import importlib, sys, weasyprint
+from pressroom.writers import footnotes
+for mod, qualname, old, new in footnotes.PATCHES[:1] if sys.argv[2] == "float only" else footnotes.PATCHES:
+    target, name, func = footnotes._patched(importlib.import_module(mod), qualname, old, new)
+    setattr(target, name, func)
+css = ("<style>@page { size: 105mm 80mm; margin: 10mm }"
+       " body { font-size: 10pt; line-height: 15pt; orphans: 2; widows: 2 } p { margin: 0 }"
+       " .fn { float: footnote; font-size: 7pt; line-height: 10pt }"
+       " ::footnote-call { font-size: 0.6em; vertical-align: super; line-height: 0 }</style>")
+for k in range(1, 12):
+    html = (css + "<p>A short line with a call<span class='fn'>The note.</span> here.</p>"
+            + "".join(f"<p>Line {i}.</p>" for i in range(k))
+            + "<p>" + " ".join(["A paragraph that runs over several lines of the page."] * 4) + "</p>")
+    weasyprint.HTML(string=html).write_pdf(f"{sys.argv[1]}/{k:02d}.pdf")
+'''
+
+
+@pytest.mark.parametrize("engine", ["float only", "fixed"])
+def test_the_cause_a_note_given_away_for_a_paragraphs_widows(tmp_path, engine):
+    """WeasyPrint 70 moves the page's last note to the next page to make room for the second
+    line of a paragraph at the foot of the page (orphans), wherever the note's call is; with
+    both of pressroom's fixes the paragraph breaks by its orphans and the note stays."""
+    subprocess.run([sys.executable, "-c", RAW_WIDOWS, str(tmp_path), engine], check=True)
+    displaced = []
+    for pdf in sorted(tmp_path.glob("*.pdf")):
+        calls, notes = calls_and_notes(pdf)
+        assert calls == {1: [1]}, (pdf.name, calls)
+        if notes != {1: [1]}:
+            displaced.append((pdf.name, notes))
+    if engine == "float only":
+        assert displaced, "no layout shows the engine's second cause any more"
+    else:
+        assert not displaced, displaced
+
+
 def _giant_note_source(folder: Path, lang: str = "en") -> Path:
     """An interview whose second note is longer than a page: it cannot start where it is called."""
     text = (FIXTURES / f"{lang}.md").read_text(encoding="utf-8")

@@ -39,6 +39,14 @@ neither is issue #1564 (a call in the last line of a page).
    there: the paragraph breaks by its orphans and widows, as everywhere else, and the note
    stays with its call.
 
+Two more things keep notes with their calls, in the stylesheets, not here:
+``footnote-policy: line`` (styles/base.css) takes a call's line to the next page when its
+note does not fit under it (with cause 1 fixed, the policy works; before, every note
+"overflowed" and the policy pushed every call); and the print edition's single column is
+normal flow (``--columns: auto`` in styles/trim/), because the multi-column layout
+(``layout/column.py``, ``columns_layout``) reports notes to the next page when its trial
+column heights do not settle (``_report_footnotes``).
+
 ``install()`` makes both one-line changes in the engine's own source (read from the
 installed package, changed, compiled under the original file name, put in place of the
 originals), only on the version they were written for and only if each line is found
