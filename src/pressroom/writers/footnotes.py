@@ -4,8 +4,9 @@ out the print edition and must paginate it exactly as the PDF writer does).
 
 Two causes of "a footnote on the page after its call, its call's page half empty"
 --------------------------------------------------------------------------------
-Both are in WeasyPrint 70.0 (the pinned version), both in the screen edition only, and
-neither is issue #1564 (a call in the last line of a page).
+Both are in WeasyPrint 70.0 (the pinned version) and neither is issue #1564 (a call in the
+last line of a page). Both showed in the screen edition only: the print edition was laid out
+as a one-column multi-column box, which escapes them and loses notes its own way (below).
 
 1. An exact floating-point comparison. ``weasyprint/layout/__init__.py``,
    ``LayoutContext._update_footnote_area``, lays out the footnote area each time a note is
