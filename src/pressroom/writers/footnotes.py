@@ -148,5 +148,5 @@ def check_notes_on_call_pages(document, edition: str) -> None:
             where = f"on page {text}" if text else "nowhere"
             raise BuildError(
                 f"footnote {number} would be set {where}, its call on page {call} ({edition} edition); "
-                "a note must start on the page of its call (hint: shorten the note, or move its call "
-                "earlier in the paragraph)")
+                "a note must start on the page of its call (hint: shorten the note: it must fit at the "
+                "foot of a page, under the line that calls it)")
