@@ -533,19 +533,13 @@ def _words_with_boxes(path: Path, page: int):
             re.finditer(r'<word xMin="[^"]+" yMin="([^"]+)" xMax="[^"]+" yMax="([^"]+)">([^<]*)</word>', out)]
 
 
-@pytest.mark.parametrize("kind", ["print", pytest.param("screen", marks=pytest.mark.xfail(
-    reason="WeasyPrint 70 (#1564) may set a note on the page after a call in the page's last line; "
-           "footnote-policy: line/block are broken (empty pages, AssertionError)", strict=False))])
+@pytest.mark.parametrize("kind", ["print", "screen"])
 def test_footnotes_at_the_foot_of_the_calling_page(fixture_pdfs, kind):
     path = fixture_pdfs(kind)
     pages = page_texts(path)
     for note, call in (("zf1", "zc1"), ("zf2", "zc2")):
         call_page = next(i for i, p in enumerate(pages) if any(w.startswith(call) for w in p))
         note_page = next(i for i, p in enumerate(pages) if note in p)
-        if call_page != note_page:
-            # The writer must at least say so (WeasyPrint #1564).
-            proc = run_cli("pdf", fixture_pdfs.source, "--edition", kind, "-o", path.with_suffix(".again.pdf"))
-            assert f"is set on page {note_page + 1}, its call on page {call_page + 1}" in proc.stderr
         assert call_page == note_page, f"{note}: call on page {call_page + 1}, note on page {note_page + 1}"
         boxes = _words_with_boxes(path, note_page + 1)
         note_top = next(y0 for y0, y1, w in boxes if w == note)

@@ -141,7 +141,7 @@ def print_page_starts(interview: m.Interview, styles: Styles, trim: str | None =
     from weasyprint.formatting_structure import boxes as B
     from weasyprint.text.fonts import FontConfiguration
 
-    from . import pdf
+    from . import footnotes, pdf
 
     # Inside pdf.shared_layout() (``pressroom all``) the print writer hands over its own layout.
     kept = pdf.kept_print_layout(interview, styles, trim)
@@ -154,6 +154,7 @@ def print_page_starts(interview: m.Interview, styles: Styles, trim: str | None =
         fetcher = pdf._fetcher_class()(roots)
         font_config = FontConfiguration()
         color_profiles: dict = {}
+        footnotes.install()  # paginate exactly as the PDF writer does (footnotes.py)
         try:
             css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=font_config,
                                   color_profiles=color_profiles)

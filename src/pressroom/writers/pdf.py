@@ -31,6 +31,7 @@ from .. import model as m
 from ..errors import BuildError
 from ..identifiers import identifier
 from ..styles import Styles
+from . import footnotes
 
 EDITIONS = ("print", "screen")
 DEFAULT_TRIM = "a4"
@@ -45,7 +46,6 @@ XMP_NAMESPACE = uuid.UUID("6f1c7a52-3d0e-5b8e-9a57-70726573736d")
 #: Name of the registration colour space added to the print edition's resources.
 REGISTRATION = "PressroomRegistration"
 
-_log = logging.getLogger(__name__)
 
 
 # -- fetching -------------------------------------------------------------------------------
@@ -824,23 +824,6 @@ class _Finisher:
                     self.problems.append(f"RGB colour space in the print edition (object {obj.number})")
 
 
-def deferred_notes(document) -> dict[str, tuple[int, int]]:
-    """Footnotes laid out on a later page than their call: {id: (call page, note page)}, 0-based."""
-    from weasyprint.formatting_structure import boxes
-
-    first_seen: dict[str, int] = {}
-    note_page: dict[str, int] = {}
-    for i, page in enumerate(document.pages):
-        for box in page._page_box.descendants():
-            el = getattr(box, "element", None)
-            if el is None or "footnote" not in (el.get("class") or "").split() or not el.get("id"):
-                continue
-            first_seen.setdefault(el.get("id"), i)
-            if isinstance(box, boxes.BlockBox):
-                note_page.setdefault(el.get("id"), i)
-    return {k: (first_seen[k], v) for k, v in note_page.items() if v > first_seen[k]}
-
-
 # -- writing --------------------------------------------------------------------------------
 
 #: Inside ``shared_layout()``: one FontConfiguration for every edition written, the parsed
@@ -943,18 +926,16 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
     log = logging.getLogger("weasyprint")
     log.addHandler(collector)
     try:
+        footnotes.install()  # WeasyPrint's footnote-area overflow test (footnotes.py)
         doc = weasyprint.HTML(string=html_for(interview, styles, edition).decode("utf-8"),
                               base_url=base_url, url_fetcher=fetcher)
         # render + write_pdf is what HTML.write_pdf does; split to keep the print layout.
         document = doc.render(stylesheets=css, font_config=font_config, color_profiles=color_profiles,
                               **options)
+        # Every note starts on the page of its call, or nothing is written (footnotes.py).
+        footnotes.check_notes_on_call_pages(document, edition)
         if edition == "print" and _shared is not None:
             _shared["layouts"][_layout_key(interview, styles, trim)] = (doc, document)
-        for note, (call_page, note_page) in sorted(deferred_notes(document).items()):
-            # WeasyPrint 70 (#1564): a note that does not fit under its call's line goes to a
-            # later page, and footnote-policy: line/block are broken. Say so; don't hide it.
-            _log.warning("footnote %s is set on page %d, its call on page %d (%s edition)",
-                         note.removeprefix("fn"), note_page + 1, call_page + 1, edition)
         data = document.write_pdf(finisher=finisher, **options)
     except FatalURLFetchingError as e:
         raise BuildError(f"fetching refused: {e}") from None
