@@ -304,3 +304,30 @@ def test_make_check_passes_every_correct_interview(src, photo, tmp_path):
     # With a sharp photo (or no lead image at all) the print edition is press-ready; with an image
     # but no photo file, it is held for its FPO box.
     assert report["press_ready"] is (photo or not has_image), report["holds"]
+
+
+# -- what a printer's RIP shows ------------------------------------------------------------------
+
+
+def test_cjk_fonts_are_read_by_a_rip_as_the_glyphs_they_are(tmp_path):
+    """WeasyPrint alone embeds Noto CJK with codes that Ghostscript and Acrobat read as other CIDs;
+    the print edition renumbers them, and the check tells the two apart."""
+    import pikepdf
+    import weasyprint
+
+    from pressroom.checks.press import cid_problems
+
+    fonts = Path(__file__).resolve().parents[1] / "styles" / "fonts" / "cjk"
+    face = next(fonts.glob("NotoSerifCJK*Regular.otf"))
+    html = (f"<html><head><style>@font-face {{ font-family: T; src: url('{face.as_uri()}'); }}"
+            "body { font-family: T; }</style></head><body><p>六种语言，一个声音。联合国口译员。</p></body></html>")
+    raw = tmp_path / "raw.pdf"
+    weasyprint.HTML(string=html).write_pdf(raw)
+    with pikepdf.open(raw) as pdf:
+        assert cid_problems(pdf), "WeasyPrint's own CJK embedding no longer needs the fix: drop it"
+    src = tmp_path / "zh.md"
+    shutil.copy2(LANG / "zh.md", src)
+    out = build("print", src, tmp_path)
+    checked: list[str] = []
+    with pikepdf.open(out) as pdf:
+        assert cid_problems(pdf, checked) == [] and checked

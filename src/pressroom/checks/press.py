@@ -67,3 +67,69 @@ def photo_resolution(ctx, path):
                       "page": img["page"], "ppi": ppi, "pixels": [img["width"], img["height"]],
                       "severity": "hold" if soft else "warn"})
     return holds
+
+
+# -- what a RIP shows ------------------------------------------------------------------------
+
+from .core import Outcome, check  # noqa: E402
+
+
+def cid_problems(pdf, checked: list | None = None) -> list[str]:
+    """Embedded CID-keyed CFF fonts (Identity-H) whose codes a RIP would read as other glyphs.
+
+    With Identity-H a code is a CID, which a conforming reader (Ghostscript, Acrobat, a printer's
+    RIP) looks up in the CFF's charset; WeasyPrint writes glyph ids. Unless the charset maps each
+    CID to the glyph of the same number, text comes out as other glyphs or empty boxes, while
+    poppler (which uses the glyph id) shows it right. ISO 14289-1 7.21.8 says the same.
+    """
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    problems = []
+    seen = set()
+    for page in pdf.pages:
+        fonts = (page.obj.get("/Resources") or {}).get("/Font") or {}
+        for _name, font in fonts.items():
+            if font.get("/Subtype") != "/Type0" or str(font.get("/Encoding")) != "/Identity-H":
+                continue
+            for desc in font.get("/DescendantFonts") or []:
+                fd = desc.get("/FontDescriptor") or {}
+                ff = fd.get("/FontFile3")
+                if ff is None or desc.get("/Subtype") != "/CIDFontType0" or ff.objgen in seen:
+                    continue
+                seen.add(ff.objgen)
+                if checked is not None:
+                    checked.append(str(desc.get("/BaseFont")))
+                data = ff.read_bytes()
+                try:
+                    if ff.get("/Subtype") == "/OpenType":
+                        cff = TTFont(io.BytesIO(data), lazy=True)["CFF "].cff
+                    else:
+                        from fontTools.cffLib import CFFFontSet
+
+                        cff = CFFFontSet()
+                        cff.decompile(io.BytesIO(data), None)
+                except Exception as e:  # a font we cannot read is not vouched for
+                    problems.append(f"{desc.get('/BaseFont')}: unreadable font program ({type(e).__name__})")
+                    continue
+                top = cff.topDictIndex[0]
+                if not hasattr(top, "ROS"):
+                    continue
+                charset = list(top.charset)
+                off = [i for i, name in enumerate(charset[1:], 1) if name != f"cid{i:05d}"]
+                if off:
+                    problems.append(f"{desc.get('/BaseFont')}: {len(off)} of {len(charset) - 1} glyphs have a CID other "
+                                    f"than their glyph id (a RIP shows other glyphs or empty boxes)")
+    return problems
+
+
+@check("print", "cid", "CJK fonts: a RIP reads each code as the glyph it is")
+def cid_fonts(ctx, path):
+    import pikepdf
+
+    checked: list[str] = []
+    with pikepdf.open(path) as pdf:
+        problems = cid_problems(pdf, checked)
+    passed = f"{len(checked)} CID-keyed fonts, CID = glyph id in each" if checked else "no CID-keyed font"
+    return Outcome.from_problems(problems, passed, {"fonts": checked, "problems": problems})

@@ -306,7 +306,7 @@ def html_for(interview: m.Interview, styles: Styles, edition: str) -> bytes:
 def _list_starts(root) -> None:
     """``<ol start="4">`` also gets ``style="--start: 4"``: WeasyPrint reads the start
     attribute only with its presentational hints, and the stylesheets number such a list
-    from ``--start`` (styles/screen.css)."""
+    from ``--start`` (styles/base.css)."""
     for ol in root.iter(f"{{{H.XHTML}}}ol"):
         start = ol.get("start")
         if start is not None and re.fullmatch(r"-?\d+", start):
@@ -419,6 +419,8 @@ class _Finisher:
         self.check_fonts(document)
         if self.iv.meta.script_direction == "rtl":
             self.right_to_left(pdf)
+        # Both editions: a RIP (Ghostscript, Acrobat) reads a CID-keyed font's codes as CIDs.
+        self.identity_cids(pdf)
         if self.edition == "print":
             self.print_fixes(pdf)
             self.check_no_rgb(pdf)
@@ -426,7 +428,6 @@ class _Finisher:
             self.screen_fixes(pdf)
             self.margins_as_artifacts(pdf)
             self.markers_in_reading_order(pdf)
-            self.identity_cids(pdf)
         if self.problems:
             raise BuildError("; ".join(self.problems))
 
