@@ -246,6 +246,8 @@ class HtmlBuilder:
             parent.append(el)
         elif isinstance(n, m.Code):
             parent.append(E("code", text=n.text))
+        elif isinstance(n, m.Superscript):
+            parent.append(E("sup", {"class": "superior"}, text=n.text))
         elif isinstance(n, m.Link):
             el = E("a", {"href": n.href})
             self.inlines(el, n.children)

@@ -38,6 +38,14 @@ class Code:
 
 
 @dataclass(frozen=True)
+class Superscript:
+    """Superior letters of the text itself, such as the "er" of French "1er" or the "me" of
+    "Mme" (set by the transforms; not a note call)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Link:
     href: str
     children: tuple[Inline, ...]
@@ -55,7 +63,7 @@ class NoteRef:
     number: int
 
 
-Inline = Union[Text, Emphasis, Strong, Code, Link, LineBreak, NoteRef]
+Inline = Union[Text, Emphasis, Strong, Code, Superscript, Link, LineBreak, NoteRef]
 
 # --------------------------------------------------------------------------
 # Block nodes
@@ -201,7 +209,7 @@ def plain_text(nodes, note: str = "") -> str:
         if isinstance(n, (tuple, list)):
             for x in n:
                 walk(x)
-        elif isinstance(n, (Text, Code)):
+        elif isinstance(n, (Text, Code, Superscript)):
             parts.append(n.text)
         elif isinstance(n, LineBreak):
             parts.append("\n")

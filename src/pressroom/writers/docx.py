@@ -78,7 +78,7 @@ STYLE_IDS = (
     "InterviewerNote", "FootnoteText", "Header", "Footer",
 )
 #: Character and table style ids the writer uses.
-CHAR_STYLE_IDS = ("Emphasis", "Strong", "StrongEmphasis", "Code", "Hyperlink", "FootnoteReference",
+CHAR_STYLE_IDS = ("Emphasis", "Strong", "StrongEmphasis", "Code", "Superior", "Hyperlink", "FootnoteReference",
                   "Interviewer", "Credit", "HeaderSection")
 TABLE_STYLE_IDS = ("FPOFrame",)
 
@@ -343,6 +343,13 @@ class _Writer:
             self.inlines(parent, n.children, part, em, True, link)
         elif isinstance(n, m.Code):
             self.run(parent, n.text, "Code")
+        elif isinstance(n, m.Superscript):
+            # Superior letters (French 1er, Mme): their own style; emphasis around them, which
+            # a run cannot carry as a second style, is direct bold or italic, as in links.
+            if em and not self.italic:
+                em, strong = False, True
+            self.run(parent, n.text, "Superior",
+                     (("w:b", "w:bCs") if strong else ()) + (("w:i", "w:iCs") if em else ()))
         elif isinstance(n, m.Link):
             if link is not None:  # no links inside links
                 self.inlines(parent, n.children, part, em, strong, link)
