@@ -36,6 +36,7 @@ left exactly as they are. The source file is never touched. In order:
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 import unicodedata
@@ -143,6 +144,10 @@ _CJK = re.compile("[\u2e80-\u2fdf\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\
 _TYPED_SPACES = " \t\u00a0"
 _DASHES = re.compile(r"(?<!-)(-{2,3})(?!-)")
 _DOTS = re.compile(r"(?<!\.)(\.{6}|\.{3})(?!\.)")
+_STRAIGHT = re.compile("[\"']")
+_CANDIDATE = re.compile("[\"']|--|\\.\\.\\.")
+_INCHES = re.compile(r"\d'\d{1,2}$")  # before the " of 5'10"
+_DECADE = re.compile(r"'\d\d(?!\d)")  # '90s
 
 # Roles of a straight quote, from its neighbours (pass 1), then after pairing (pass 2).
 _OPEN, _CLOSE, _EITHER, _CLOSE_OR_APOS, _CLOSE_OR_PRIME, _APOS, _PRIME = range(7)
@@ -172,7 +177,7 @@ def _role(text: str, i: int, elisions=()) -> int:
     q = text[i]
     prev = text[i - 1] if i else None
     nxt = text[i + 1] if i + 1 < len(text) else None
-    if q == '"' and re.search(r"\d'\d{1,2}$", text[:i]):
+    if q == '"' and _INCHES.search(text[max(i - 4, 0):i]):
         return _PRIME  # the inches of 5'10"
     if prev is not None and prev.isdigit() and not (q == "'" and nxt is not None and nxt.isalpha()):
         return _CLOSE_OR_PRIME  # 5'10", or the end of "in 2023"
@@ -185,7 +190,7 @@ def _role(text: str, i: int, elisions=()) -> int:
     if _opening_context(prev):
         if q == "'" and text.startswith("'n'", i) and (i + 3 == len(text) or text[i + 3].isspace()):
             return _APOS  # rock 'n' roll (both marks)
-        if q == "'" and re.match(r"'\d\d(?!\d)", text[i:]):
+        if q == "'" and _DECADE.match(text, i):
             return _APOS  # '90s, '68
         return _EITHER if nxt is None or nxt.isspace() else _OPEN
     if _closing_context(nxt):
@@ -193,9 +198,9 @@ def _role(text: str, i: int, elisions=()) -> int:
     return _EITHER
 
 
-def _quote_marks(text: str, protected: list[bool], rules: dict) -> dict[int, str]:
+def _quote_marks(text: str, protected: set[int], rules: dict) -> dict[int, str]:
     """The mark of every straight quote of ``text`` that is not protected: {index: mark}."""
-    quotes = [i for i, c in enumerate(text) if c in "\"'" and not protected[i]]
+    quotes = [mo.start() for mo in _STRAIGHT.finditer(text) if mo.start() not in protected]
     elisions = tuple(rules.get("elisions", ()))
     roles = {i: _role(text, i, elisions) for i in quotes}
     for i in quotes:  # the second mark of 'n'
@@ -250,7 +255,7 @@ def _quote_marks(text: str, protected: list[bool], rules: dict) -> dict[int, str
     return result
 
 
-def _dashes_and_dots(text: str, protected: list[bool], rules: dict, out: list[str]) -> None:
+def _dashes_and_dots(text: str, protected: set[int], rules: dict, out: dict[int, str]) -> None:
     n = len(text)
     for mo in _DASHES.finditer(text):
         a, b = mo.span()
@@ -259,7 +264,7 @@ def _dashes_and_dots(text: str, protected: list[bool], rules: dict, out: list[st
             lo -= 1
         while hi < n and text[hi] in _TYPED_SPACES:
             hi += 1
-        if any(protected[lo:hi]):
+        if not protected.isdisjoint(range(lo, hi)):
             continue
         if b - a == 2 and a and text[a - 1].isdigit() and b < n and text[b].isdigit():
             out[a], out[a + 1] = rules["range"], ""
@@ -276,56 +281,77 @@ def _dashes_and_dots(text: str, protected: list[bool], rules: dict, out: list[st
         out[a] = before + mark + after
     for mo in _DOTS.finditer(text):
         a, b = mo.span()
-        if any(protected[a:b]):
+        if not protected.isdisjoint(range(a, b)):
             continue
         mark = rules["ellipsis"] if b - a == 3 else rules.get("ellipsis_long")
         if mark is None:
             continue
-        out[a:b] = [mark] + [""] * (b - a - 1)
+        out.update({k: "" for k in range(a + 1, b)})
+        out[a] = mark
 
 
-def smarten(text: str, rules: dict, protected: list[bool] | None = None) -> str:
+def smarten(text: str, rules: dict) -> str:
     """Smart punctuation of one plain text (``rules``: ``Styles.typography(lang)``)."""
-    return "".join(_smart_chars(text, rules, protected))
+    out = _replacements(text, rules, set())
+    return _apply_replacements(text, 0, out) if out else text
 
 
-def _smart_chars(text: str, rules: dict, protected: list[bool] | None = None) -> list[str]:
-    """What each character of ``text`` becomes (a string per character, often empty)."""
-    protected = list(protected) if protected is not None else [False] * len(text)
+def _replacements(text: str, rules: dict, protected: set[int]) -> dict[int, str]:
+    """What the characters of ``text`` that change become: {index: text, often empty}."""
+    if not _CANDIDATE.search(text):
+        return {}
+    protected = set(protected)
     for mo in _PROTECTED.finditer(text):
-        protected[mo.start():mo.end()] = [True] * (mo.end() - mo.start())
-    out = list(text)
+        protected.update(range(mo.start(), mo.end()))
+    out: dict[int, str] = {}
     _dashes_and_dots(text, protected, rules, out)
-    for i, mark in _quote_marks(text, protected, rules).items():
-        out[i] = mark
+    out.update(_quote_marks(text, protected, rules))
     return out
 
 
-def _flatten(nodes, chars: list[str], protected: list[bool]) -> None:
+def _apply_replacements(text: str, start: int, out: dict[int, str], keys: list[int] | None = None) -> str:
+    """``text`` (which starts at ``start`` in the flattened run) with the replacements in ``out``;
+    ``keys``: the sorted indices of ``out``."""
+    keys = sorted(out) if keys is None else keys
+    pieces, last = [], 0
+    for k in keys[bisect.bisect_left(keys, start):bisect.bisect_left(keys, start + len(text))]:
+        pieces.append(text[last:k - start])
+        pieces.append(out[k])
+        last = k - start + 1
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _flatten(nodes, chars: list[str], protected: set[int], pos: list[int]) -> None:
     for n in nodes:
         if isinstance(n, m.Text):
-            chars.extend(n.text)
-            protected.extend([False] * len(n.text))
+            chars.append(n.text)
+            pos[0] += len(n.text)
         elif isinstance(n, (m.Emphasis, m.Strong, m.Link)):
-            _flatten(n.children, chars, protected)
+            _flatten(n.children, chars, protected, pos)
         else:  # code, note call, superscript: one protected character; a line break: a space
             chars.append("\n" if isinstance(n, m.LineBreak) else _OBJECT)
-            protected.append(True)
+            protected.add(pos[0])
+            pos[0] += 1
 
 
-def _rebuild(nodes, out: list[str], pos: list[int]) -> tuple:
+def _rebuild(nodes, out: dict[int, str], pos: list[int], keys: list[int]) -> tuple:
     result = []
     for n in nodes:
         if isinstance(n, m.Text):
-            k = len(n.text)
-            text = "".join(out[pos[0]:pos[0] + k])
-            pos[0] += k
-            if text:
-                result.append(m.Text(text))
+            start, end = pos[0], pos[0] + len(n.text)
+            pos[0] = end
+            i = bisect.bisect_left(keys, start)
+            if i < len(keys) and keys[i] < end:
+                text = _apply_replacements(n.text, start, out, keys)
+                if text:
+                    result.append(m.Text(text))
+            else:
+                result.append(n)
         elif isinstance(n, m.Link):
-            result.append(m.Link(n.href, _rebuild(n.children, out, pos)))
+            result.append(m.Link(n.href, _rebuild(n.children, out, pos, keys)))
         elif isinstance(n, (m.Emphasis, m.Strong)):
-            result.append(type(n)(_rebuild(n.children, out, pos)))
+            result.append(type(n)(_rebuild(n.children, out, pos, keys)))
         else:
             pos[0] += 1
             result.append(n)
@@ -335,10 +361,10 @@ def _rebuild(nodes, out: list[str], pos: list[int]) -> tuple:
 def smarten_inlines(nodes: tuple, rules: dict) -> tuple:
     """Smart punctuation of one run of inline nodes (a paragraph, a question), read as one text."""
     chars: list[str] = []
-    protected: list[bool] = []
-    _flatten(nodes, chars, protected)
-    out = _smart_chars("".join(chars), rules, protected)
-    return _rebuild(nodes, out, [0])
+    protected: set[int] = set()
+    _flatten(nodes, chars, protected, [0])
+    out = _replacements("".join(chars), rules, protected)
+    return _rebuild(nodes, out, [0], sorted(out)) if out else nodes
 
 
 # --------------------------------------------------------------------------
