@@ -124,10 +124,13 @@ def test_dashes_and_ellipses(lang, typed, expected):
     "see https://example.org/a--b?q='x'... now",
     "write to plain--text@example.org",
     "www.example.org/it's--here",
+    "see https://example.org/a--b...",
 ])
 def test_urls_and_addresses_in_the_text_are_untouched(typed):
     url = re.search(r"\S*[@/]\S*[\w']", typed).group()
     assert url in smart("en", typed)
+    if typed.endswith("..."):  # sentence punctuation after an address is not part of it
+        assert smart("en", typed).endswith("a--b…")
 
 
 def test_quotes_across_inline_nodes():
@@ -150,6 +153,9 @@ def test_quotes_across_inline_nodes():
     assert run((T('"'), code, T('"')), rules) == (T("“"), code, T("”"))
     assert run((T('"word'), m.NoteRef(1), T('" then')), rules) == (T("“word"), m.NoteRef(1), T("” then"))
     assert run((T('"a'), m.LineBreak(), T('b"')), rules) == (T("“a"), m.LineBreak(), T("b”"))
+    # An apostrophe against emphasis: l'*aide*, *UN*'s.
+    assert run((T("l'"), E((T("aide"),)), T(" et "), E((T("UN"),)), T("'s")), rules) == \
+        (T("l’"), E((T("aide"),)), T(" et "), E((T("UN"),)), T("’s"))
     # Strong inside emphasis, and a space typed inside a node of its own.
     got = run((T("She said"), T(' "'), m.Strong((E((T("no"),)),)), T('"')), rules)
     assert got == (T("She said"), T(" “"), m.Strong((E((T("no"),)),)), T("”"))
