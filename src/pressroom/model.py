@@ -170,6 +170,18 @@ class Interview:
     exchanges: tuple[Exchange, ...]
     notes: tuple[Footnote, ...] = field(default=())
     source_name: str = ""
+    #: Front-matter values that the transforms set with inline nodes (French superior letters,
+    #: "XXIe siècle"), as (key, inlines) pairs; keys: "title", "subtitle", "section",
+    #: "image.caption", "image.credit", "interviewer.bio", "interviewee.role". The plain value
+    #: stays in its field, for metadata, bookmarks and running heads.
+    styled: tuple[tuple[str, tuple[Inline, ...]], ...] = field(default=())
+
+    def inlines_of(self, key: str, plain: str) -> tuple[Inline, ...]:
+        """What to set for the front-matter value ``key`` (whose plain text is ``plain``)."""
+        for k, nodes in self.styled:
+            if k == key:
+                return nodes
+        return (Text(plain),) if plain else ()
 
 
 # --------------------------------------------------------------------------

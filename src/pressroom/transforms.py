@@ -28,10 +28,11 @@ left exactly as they are. The source file is never touched. In order:
      (prepositions and conjunctions), so neither starts or ends a line; and in "2023 г.".
 
 3. French superior letters: ordinals (1er, 1re, 2e, 2nd, 2de, XXIe) and abbreviations (Mme,
-   Mlle, Mgr, Dr; Me before a name) get their letters as ``Superscript`` nodes. Only in
-   inline text (paragraphs, questions, notes): metadata strings such as the title stay
-   plain text, so their letters stay on the line. Not in code, URLs, numbers such as
-   ``2e5`` or hexadecimal.
+   Mlle, Mgr, Dr; Me before a name) get their letters as ``Superscript`` nodes, in the text
+   and, for the front-matter values the editions show (title, standfirst, section, caption,
+   credit, the interviewer's note, the interviewee's role), in ``Interview.styled`` (the
+   plain value stays in its field for metadata, bookmarks and running heads). Not in code,
+   URLs, numbers such as ``2e5`` or hexadecimal.
 """
 
 from __future__ import annotations
@@ -496,4 +497,14 @@ def apply(interview: m.Interview, styles=None) -> m.Interview:
     if typo.get("superior"):
         pattern = _superior_pattern(typo["superior"])
         iv = _everywhere(iv, None, lambda r: superiors_inlines(r, pattern))
+        styled = []
+        for key, obj, name in (("title", iv.meta, "title"), ("subtitle", iv.meta, "subtitle"),
+                               ("section", iv.meta, "section"), ("image.caption", iv.image, "caption"),
+                               ("image.credit", iv.image, "credit"), ("interviewer.bio", iv.interviewer, "bio"),
+                               ("interviewee.role", iv.interviewee, "role")):
+            value = getattr(obj, name, "") if obj is not None else ""
+            nodes = superiors_inlines((m.Text(value),), pattern) if value else ()
+            if any(isinstance(n, m.Superscript) for n in nodes):
+                styled.append((key, nodes))
+        iv = dataclasses.replace(iv, styled=tuple(styled))
     return iv

@@ -315,6 +315,12 @@ class _Writer:
         return name
 
     # -- inlines ------------------------------------------------------------
+    def styled(self, parent, key: str, plain: str, style: str | None = None):
+        """Runs for the front-matter value ``key``: its text in ``style``, its superior letters
+        (French "XXIe") in Superior Letters."""
+        for n in self.iv.inlines_of(key, plain):
+            self.run(parent, n.text, "Superior" if isinstance(n, m.Superscript) else style)
+
     def inlines(self, parent, nodes, part, em=False, strong=False, link=None):
         for n in nodes:
             self.inline(parent, n, part, em, strong, link)
@@ -465,14 +471,14 @@ class _Writer:
 
         if meta.section:
             p = self.add(self.p("Kicker"))
-            self.run(p, meta.section)
+            self.styled(p, "section", meta.section)
         if iv.image is not None:
             self.figure(iv.image)
         p = self.add(self.p("Title"))
-        self.run(p, meta.title)
+        self.styled(p, "title", meta.title)
         if meta.subtitle:
             p = self.add(self.p("Subtitle"))
-            self.run(p, meta.subtitle)
+            self.styled(p, "subtitle", meta.subtitle)
         self.byline()
 
         if iv.intro:
@@ -484,7 +490,8 @@ class _Writer:
             self.blocks(ex.answer, "Answer", "AnswerContinued", part, self.add)
         if iv.interviewer and iv.interviewer.bio:
             p = self.add(self.p("InterviewerNote"))
-            self.run(p, "* " + iv.interviewer.bio)
+            self.run(p, "* ")
+            self.styled(p, "interviewer.bio", iv.interviewer.bio)
             self.bookmark(p, "interviewer_note")
 
         self.footnotes()
@@ -546,11 +553,11 @@ class _Writer:
         if image.caption or image.credit:
             p = self.add(self.p("Caption"))
             if image.caption:
-                self.run(p, image.caption)
+                self.styled(p, "image.caption", image.caption)
             if image.caption and image.credit:
                 self.run(p, " ")
             if image.credit:
-                self.run(p, image.credit, "Credit")
+                self.styled(p, "image.credit", image.credit, "Credit")
 
     def fpo_frame(self, image: m.Image, text_width: int, height: int):
         """A one-cell table, styled "FPO Frame", that holds the place of the photo."""
