@@ -315,11 +315,16 @@ class _Writer:
         return name
 
     # -- inlines ------------------------------------------------------------
-    def styled(self, parent, key: str, plain: str, style: str | None = None):
-        """Runs for the front-matter value ``key``: its text in ``style``, its superior letters
-        (French "XXIe") in Superior Letters."""
-        for n in self.iv.inlines_of(key, plain):
-            self.run(parent, n.text, "Superior" if isinstance(n, m.Superscript) else style)
+    def styled(self, parent, key: str, plain: str, style: str | None = None, prefix: str = ""):
+        """Runs for the front-matter value ``key`` after ``prefix``: its text in ``style``, its
+        superior letters (French "XXIe") in Superior Letters."""
+        for i, n in enumerate(self.iv.inlines_of(key, plain)):
+            lead = prefix if i == 0 else ""
+            if isinstance(n, m.Superscript):
+                self.run(parent, lead, style)
+                self.run(parent, n.text, "Superior")
+            else:
+                self.run(parent, lead + n.text, style)
 
     def inlines(self, parent, nodes, part, em=False, strong=False, link=None):
         for n in nodes:
@@ -490,8 +495,7 @@ class _Writer:
             self.blocks(ex.answer, "Answer", "AnswerContinued", part, self.add)
         if iv.interviewer and iv.interviewer.bio:
             p = self.add(self.p("InterviewerNote"))
-            self.run(p, "* ")
-            self.styled(p, "interviewer.bio", iv.interviewer.bio)
+            self.styled(p, "interviewer.bio", iv.interviewer.bio, prefix="* ")
             self.bookmark(p, "interviewer_note")
 
         self.footnotes()
