@@ -222,6 +222,7 @@ def superiors(nodes) -> list[tuple[str, str]]:
     ("le XXIe siècle, le XIXe, François Ier, la Ve République", [("XXI", "e"), ("XIX", "e"), ("I", "er"), ("V", "e")]),
     ("Mme Roy, Mmes, Mlle Roy, Mgr Paul, Dr Diallo", [("M", "me"), ("M", "mes"), ("M", "lle"), ("M", "gr"), ("D", "r")]),
     ("Me Martin plaide.", [("M", "e")]),
+    ("aux XIXe-XXe siècles, les 2e–3e places", [("XIX", "e"), ("-XX", "e"), ("2", "e"), ("–3", "e")]),
     # Words, not ordinals or abbreviations.
     ("Me voici. Le jour, Les gens, Ces idées, Des cas, De plus, Vers midi, Mes amis, Mer, Vie, Lire, Dire", []),
     # Numbers that are not ordinals.

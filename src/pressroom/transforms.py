@@ -372,7 +372,7 @@ def smarten_inlines(nodes: tuple, rules: dict) -> tuple:
 # French superior letters
 
 _ROMAN = r"(?:(?=[MDCLXVI]{2})M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})|[IVX])"
-_NOT_BEFORE = r"(?<![\w.,#\-+])"
+_NOT_BEFORE = r"(?<![\w.,#+])"
 _NOT_AFTER = r"(?![\w\u00b7]|[-+\u2212]\d)"
 
 
