@@ -542,3 +542,40 @@ def test_superior_letters_in_the_pdfs(built, suffix):
     assert sum(pairs.values()) in ((expected + 1,) if suffix == ".pdf" else (expected, expected + 1)), \
         (pairs, runs[:40])
     assert "1er janvier" in pdf_text(built / f"fr{suffix}")  # still reads as "1er" for search and copy
+
+
+# -- invariants ------------------------------------------------------------------------------
+
+def _skeleton(text: str) -> str:
+    """What smart punctuation may not change: every character but quotes, hyphens, full stops,
+    the marks that replace them and spaces."""
+    return re.sub(r"[\"'\-.\s“”‘’«»„‚「」『』′″–—…]", "", text)
+
+
+@pytest.mark.parametrize("lang", ["en", "en-GB", "fr", "es", "ru", "zh-Hans", "zh-Hant", "ar"])
+def test_smart_punctuation_changes_only_punctuation(lang):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    rules = open_styles().typography(lang)
+    alphabet = st.sampled_from(list("\"'-. \nab1é中ا(),?") + ["https://x.org/a--b'", "`c`"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(alphabet, max_size=40))
+    def check(pieces):
+        nodes = []
+        for piece in pieces:
+            node = m.Code(piece[1:-1]) if piece.startswith("`") else m.Text(piece)
+            if nodes and isinstance(node, m.Text) and isinstance(nodes[-1], m.Text):
+                nodes[-1] = m.Text(nodes[-1].text + node.text)
+            else:
+                nodes.append(node)
+        out = transforms.smarten_inlines(tuple(nodes), rules)
+        assert _skeleton(m.plain_text(out)) == _skeleton(m.plain_text(tuple(nodes)))
+        assert [n for n in out if isinstance(n, m.Code)] == [n for n in nodes if isinstance(n, m.Code)]
+        # Every " outside code becomes a mark or a prime (a URL ends before a ").
+        assert '"' not in "".join(n.text for n in out if isinstance(n, m.Text))
+        if any("https://x.org/a--b" in n.text for n in nodes if isinstance(n, m.Text)):
+            assert "https://x.org/a--b" in m.plain_text(out)
+
+    check()
