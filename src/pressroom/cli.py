@@ -149,7 +149,9 @@ def _run(args) -> int:
     if output and Path(output).resolve() == Path(args.source).resolve():
         raise SourceError(args.source, 1, "the output file is the source itself",
                           "give another file name after -o")
-    interview = transforms.apply(reader.read(args.source))
+    read = reader.read(args.source)
+    styles = open_styles(args.styles)
+    interview = transforms.apply(read, styles)
     if args.command == "model":
         from .model import to_json
 
@@ -159,7 +161,6 @@ def _run(args) -> int:
         else:
             sys.stdout.write(text)
         return 0
-    styles = open_styles(args.styles)
     if args.command == "all":
         return _run_all(interview, styles, args)
     writer = importlib.import_module(FORMATS[args.command])

@@ -109,14 +109,14 @@ class HtmlBuilder:
         header = E("header", {"class": "title-block"})
         art.append(header)
         if meta.section:
-            header.append(E("p", {"class": "kicker"}, text=meta.section))
+            header.append(self.styled(E("p", {"class": "kicker"}), "section", meta.section))
         if iv.image is not None:
             fig = self.figure(iv.image)
             if fig is not None:
                 header.append(fig)
-        header.append(E("h1", {"class": "title", "id": "title"}, text=meta.title))
+        header.append(self.styled(E("h1", {"class": "title", "id": "title"}), "title", meta.title))
         if meta.subtitle:
-            sub = E("p", {"class": "standfirst"}, text=meta.subtitle)
+            sub = self.styled(E("p", {"class": "standfirst"}), "subtitle", meta.subtitle)
             if self.o.epub:
                 sub.set("role", "doc-subtitle")
             header.append(sub)
@@ -131,7 +131,7 @@ class HtmlBuilder:
             art.append(self.exchange(ex))
         if iv.interviewer and iv.interviewer.bio:
             note = E("footer", {"class": "interviewer-note", "id": "interviewer-note"})
-            p = E("p", text="* " + iv.interviewer.bio)
+            p = self.styled(E("p", text="* "), "interviewer.bio", iv.interviewer.bio)
             self.number(p)
             note.append(p)
             art.append(note)
@@ -157,11 +157,11 @@ class HtmlBuilder:
         if image.caption or image.credit:
             cap = E("figcaption")
             if image.caption:
-                cap.append(E("span", {"class": "caption"}, text=image.caption))
+                cap.append(self.styled(E("span", {"class": "caption"}), "image.caption", image.caption))
             if image.caption and image.credit:
                 _append_text(cap, " ")
             if image.credit:
-                cap.append(E("span", {"class": "credit"}, text=image.credit))
+                cap.append(self.styled(E("span", {"class": "credit"}), "image.credit", image.credit))
             fig.append(cap)
         self.number(fig)
         return fig
@@ -229,6 +229,11 @@ class HtmlBuilder:
         raise TypeError(f"unknown block {b!r}")
 
     # -- inlines ----------------------------------------------------------
+    def styled(self, el, key: str, plain: str):
+        """``el`` with the front-matter value ``key`` appended (its superior letters raised)."""
+        self.inlines(el, self.iv.inlines_of(key, plain))
+        return el
+
     def inlines(self, parent, nodes):
         for n in nodes:
             self.inline(parent, n)
@@ -246,6 +251,8 @@ class HtmlBuilder:
             parent.append(el)
         elif isinstance(n, m.Code):
             parent.append(E("code", text=n.text))
+        elif isinstance(n, m.Superscript):
+            parent.append(E("sup", {"class": "superior"}, text=n.text))
         elif isinstance(n, m.Link):
             el = E("a", {"href": n.href})
             self.inlines(el, n.children)

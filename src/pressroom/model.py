@@ -38,6 +38,14 @@ class Code:
 
 
 @dataclass(frozen=True)
+class Superscript:
+    """Superior letters of the text itself, such as the "er" of French "1er" or the "me" of
+    "Mme" (set by the transforms; not a note call)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Link:
     href: str
     children: tuple[Inline, ...]
@@ -55,7 +63,7 @@ class NoteRef:
     number: int
 
 
-Inline = Union[Text, Emphasis, Strong, Code, Link, LineBreak, NoteRef]
+Inline = Union[Text, Emphasis, Strong, Code, Superscript, Link, LineBreak, NoteRef]
 
 # --------------------------------------------------------------------------
 # Block nodes
@@ -172,6 +180,18 @@ class Interview:
     exchanges: tuple[Exchange, ...]
     notes: tuple[Footnote, ...] = field(default=())
     source_name: str = ""
+    #: Front-matter values that the transforms set with inline nodes (French superior letters,
+    #: "XXIe siècle"), as (key, inlines) pairs; keys: "title", "subtitle", "section",
+    #: "image.caption", "image.credit", "interviewer.bio", "interviewee.role". The plain value
+    #: stays in its field, for metadata, bookmarks and running heads.
+    styled: tuple[tuple[str, tuple[Inline, ...]], ...] = field(default=())
+
+    def inlines_of(self, key: str, plain: str) -> tuple[Inline, ...]:
+        """What to set for the front-matter value ``key`` (whose plain text is ``plain``)."""
+        for k, nodes in self.styled:
+            if k == key:
+                return nodes
+        return (Text(plain),) if plain else ()
 
 
 # --------------------------------------------------------------------------
@@ -211,7 +231,7 @@ def plain_text(nodes, note: str = "") -> str:
         if isinstance(n, (tuple, list)):
             for x in n:
                 walk(x)
-        elif isinstance(n, (Text, Code)):
+        elif isinstance(n, (Text, Code, Superscript)):
             parts.append(n.text)
         elif isinstance(n, LineBreak):
             parts.append("\n")

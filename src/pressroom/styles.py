@@ -38,6 +38,21 @@ class Styles:
     def strings(self, lang: str) -> "Strings":
         return Strings(_load_strings(str(self.path("strings.json"))), lang)
 
+    def typography(self, lang: str) -> dict:
+        """The smart-punctuation settings of a BCP 47 tag (``styles/typography.json``).
+
+        Blocks are looked up from the least to the most specific form of the tag
+        (``zh``, ``zh-hant``, ``zh-hant-tw``) and laid over ``default`` in that order.
+        """
+        table = _load_strings(str(self.path("typography.json")))
+        subtags = lang.lower().replace("_", "-").split("-")
+        merged = {k: v for k, v in table["default"].items() if not k.startswith("_")}
+        for i in range(1, len(subtags) + 1):
+            block = table.get("-".join(subtags[:i]))
+            if block:
+                merged.update({k: v for k, v in block.items() if not k.startswith("_")})
+        return merged
+
 
 def open_styles(root: str | os.PathLike | None = None) -> Styles:
     root = Path(root).resolve() if root else default_dir()

@@ -219,6 +219,8 @@ STYLE_TABLE = [
      {"b": ON, "bCs": ON, "i": ON, "iCs": ON}),
     (CHAR, "Code", "Code", "DefaultParagraphFont", None, {},
      {"rFonts": fonts(MONO), **size(9)}),
+    (CHAR, "Superior", "Superior Letters", "DefaultParagraphFont", None, {},
+     {"vertAlign": {"val": "superscript"}}),
     (CHAR, "Hyperlink", "Hyperlink", "DefaultParagraphFont", None, {},
      {"color": {"val": ACCENT}, "u": {"val": "single"}}),
     (CHAR, "FootnoteReference", "footnote reference", "DefaultParagraphFont", None, {},
@@ -438,7 +440,8 @@ def sample_body() -> str:
         p("Answer", "Answer: the first paragraph of an answer, with ",
           r("Emphasis", "Emphasis") + r("Strong", " Strong") + r("StrongEmphasis", " Strong Emphasis")
           + r("Code", " Code") + r("Hyperlink", " Hyperlink") + r("FootnoteReference", "1")),
-        p("AnswerContinued", "Answer Continued: the paragraphs after it."),
+        p("AnswerContinued", "Answer Continued: the paragraphs after it, such as the 1",
+          r("Superior", "er") + '<w:r><w:t xml:space="preserve"> of French, in Superior Letters.</w:t></w:r>'),
         p("BlockText", "Block Text: a quotation."),
         p("ListBullet", "List Bullet"),
         p("ListNumber", "List Number"),

@@ -79,7 +79,7 @@ STYLE_IDS = (
     "InterviewerNote", "FootnoteText", "Header", "Footer",
 )
 #: Character and table style ids the writer uses.
-CHAR_STYLE_IDS = ("Emphasis", "Strong", "StrongEmphasis", "Code", "Hyperlink", "FootnoteReference",
+CHAR_STYLE_IDS = ("Emphasis", "Strong", "StrongEmphasis", "Code", "Superior", "Hyperlink", "FootnoteReference",
                   "Interviewer", "Credit", "HeaderSection")
 TABLE_STYLE_IDS = ("FPOFrame",)
 
@@ -316,6 +316,17 @@ class _Writer:
         return name
 
     # -- inlines ------------------------------------------------------------
+    def styled(self, parent, key: str, plain: str, style: str | None = None, prefix: str = ""):
+        """Runs for the front-matter value ``key`` after ``prefix``: its text in ``style``, its
+        superior letters (French "XXIe") in Superior Letters."""
+        for i, n in enumerate(self.iv.inlines_of(key, plain)):
+            lead = prefix if i == 0 else ""
+            if isinstance(n, m.Superscript):
+                self.run(parent, lead, style)
+                self.run(parent, n.text, "Superior")
+            else:
+                self.run(parent, lead + n.text, style)
+
     def inlines(self, parent, nodes, part, em=False, strong=False, link=None):
         for n in nodes:
             self.inline(parent, n, part, em, strong, link)
@@ -349,6 +360,13 @@ class _Writer:
                 em, strong = False, True
             direct = (("w:b", "w:bCs") if strong else ()) + (("w:i", "w:iCs") if em else ())
             self.run(parent, n.text, "Code", direct)
+        elif isinstance(n, m.Superscript):
+            # Superior letters (French 1er, Mme): their own style; emphasis around them, which
+            # a run cannot carry as a second style, is direct bold or italic, as in links.
+            if em and not self.italic:
+                em, strong = False, True
+            self.run(parent, n.text, "Superior",
+                     (("w:b", "w:bCs") if strong else ()) + (("w:i", "w:iCs") if em else ()))
         elif isinstance(n, m.Link):
             if link is not None:  # no links inside links
                 self.inlines(parent, n.children, part, em, strong, link)
@@ -464,14 +482,14 @@ class _Writer:
 
         if meta.section:
             p = self.add(self.p("Kicker"))
-            self.run(p, meta.section)
+            self.styled(p, "section", meta.section)
         if iv.image is not None:
             self.figure(iv.image)
         p = self.add(self.p("Title"))
-        self.run(p, meta.title)
+        self.styled(p, "title", meta.title)
         if meta.subtitle:
             p = self.add(self.p("Subtitle"))
-            self.run(p, meta.subtitle)
+            self.styled(p, "subtitle", meta.subtitle)
         self.byline()
 
         if iv.intro:
@@ -483,7 +501,7 @@ class _Writer:
             self.blocks(ex.answer, "Answer", "AnswerContinued", part, self.add)
         if iv.interviewer and iv.interviewer.bio:
             p = self.add(self.p("InterviewerNote"))
-            self.run(p, "* " + iv.interviewer.bio)
+            self.styled(p, "interviewer.bio", iv.interviewer.bio, prefix="* ")
             self.bookmark(p, "interviewer_note")
 
         self.footnotes()
@@ -545,11 +563,11 @@ class _Writer:
         if image.caption or image.credit:
             p = self.add(self.p("Caption"))
             if image.caption:
-                self.run(p, image.caption)
+                self.styled(p, "image.caption", image.caption)
             if image.caption and image.credit:
                 self.run(p, " ")
             if image.credit:
-                self.run(p, image.credit, "Credit")
+                self.styled(p, "image.credit", image.credit, "Credit")
 
     def fpo_frame(self, image: m.Image, text_width: int, height: int):
         """A one-cell table, styled "FPO Frame", that holds the place of the photo."""
