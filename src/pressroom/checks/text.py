@@ -56,12 +56,21 @@ def _inline_text(nodes) -> str:
     return m.plain_text(nodes, note=NOTE)
 
 
-def passages(interview: m.Interview) -> list[tuple[str, str]]:
-    """(name, text) of every passage of the model that every format shows."""
+def passages(interview: m.Interview, kind: str | None = None) -> list[tuple[str, str]]:
+    """(name, text) of every passage of the model that the output ``kind`` shows.
+
+    ``kind`` is "print", "screen", "epub" or "docx"; None expects every passage. Without a
+    photo file, only the editions for the art desk (print: the FPO box, DOCX: the FPO frame)
+    carry the caption and credit; the readers' editions (screen, EPUB) show neither.
+    """
     meta = interview.meta
     out = [("title", meta.title)]
     if meta.subtitle:
         out.append(("standfirst", meta.subtitle))
+    # "Interview with NAME, ROLE" in the title block (the words around them are styles).
+    if interview.interviewee:
+        out.append(("interviewee", interview.interviewee.name))
+        out.append(("interviewee role", interview.interviewee.role))
     body = [_inline_text(interview.intro)]
     for ex in interview.exchanges:
         body.append(_inline_text(ex.question) + "\n")
@@ -69,15 +78,14 @@ def passages(interview: m.Interview) -> list[tuple[str, str]]:
     out.append(("body", "".join(body)))
     for note in interview.notes:
         out.append((f"footnote {note.number}", _inline_text(note.children)))
-    # The interviewee's name and role are metadata (EPUB dc:contributor, DOCX properties): the
-    # formats name them where the text does, so they are not a passage of their own.
     if interview.interviewer:
         out.append(("interviewer", interview.interviewer.name))
         if interview.interviewer.bio:
             out.append(("interviewer note", interview.interviewer.bio))
-    if interview.image:
+    image = interview.image
+    if image and (image.path is not None or kind in (None, "print", "docx")):
         for key in ("caption", "credit"):
-            value = getattr(interview.image, key)
+            value = getattr(image, key)
             if value:
                 out.append((f"image {key}", value))
     return [(name, text) for name, text in out if text.strip()]
@@ -134,12 +142,12 @@ def _first_miss_letters(expected: list[str], letters: list[str], window: int) ->
     return None if miss is None else owner[miss]
 
 
-def fidelity(interview: m.Interview, text: str, window: int = 0) -> Outcome:
+def fidelity(interview: m.Interview, text: str, window: int = 0, *, kind: str | None = None) -> Outcome:
     actual = words(text)
     missing = []
     counted = 0
     letters = list("".join(t for t in actual if _wordlike(t))) if window else None
-    for name, passage in passages(interview):
+    for name, passage in passages(interview, kind):
         expected = words(passage)
         counted += len(expected)
         if window:
@@ -269,7 +277,8 @@ EXTRACT = {"print": pdf_text, "screen": pdf_text, "epub": epub_text, "docx": doc
 def _fidelity_check(kind):
     def fn(ctx, path):
         text = ctx.memo(("text", kind), lambda: EXTRACT[kind](path))
-        return fidelity(ctx.interview, text, pdf_window(ctx.interview) if kind in ("print", "screen") else 0)
+        return fidelity(ctx.interview, text, pdf_window(ctx.interview) if kind in ("print", "screen") else 0,
+                        kind=kind)
 
     fn.__name__ = f"text_{kind}"
     return fn
