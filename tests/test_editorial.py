@@ -483,3 +483,61 @@ def test_docx_chinese_question_breaks_between_phrases(built, tmp_path):
     assert not all(line[-1] in "，。？；：、！" for line in question_lines(pdf)), "the test cannot fail"
     # The question's text is still the source's, word for word.
     assert ("Question", question) in docx_paragraphs(built["zh-photo"]["docx"])
+
+
+# -- the reader and the model ----------------------------------------------------------------------
+
+HEAD = "---\ntitle: T\ndate: 2024-01-01\nlang: en\n---\n\n## Q?\n\n"
+
+
+def quote_of(body: str):
+    from pressroom import model as m
+    from pressroom import reader
+
+    iv = reader.parse(HEAD + body, "t.md")
+    [quote] = [b for b in iv.exchanges[0].answer if isinstance(b, m.BlockQuote)]
+    return quote
+
+
+@pytest.mark.parametrize("body, said, who", [
+    ("> Quote text\n>\n> -- a colleague in the field\n", "Quote text\n", "a colleague in the field"),
+    ("> Quote text\n> -- a colleague\n", "Quote text\n", "a colleague"),
+    ("> One\n> two\n> \u2014 Amina, *mechanic*\n", "One two\n", "Amina, mechanic"),
+    ("> Un\n>\n> \u2015 une d\u00e9l\u00e9gu\u00e9e\n", "Un\n", "une d\u00e9l\u00e9gu\u00e9e"),
+    ("> \u4e00\u53e3\u4e95\n> \u2014\u2014 \u540c\u4e8b\n", "\u4e00\u53e3\u4e95\n", "\u540c\u4e8b"),
+])
+def test_reader_takes_the_last_dash_line_as_the_attribution(body, said, who):
+    from pressroom import model as m
+
+    quote = quote_of(body)
+    assert m.plain_text(quote.children) == said
+    assert m.plain_text(quote.attribution) == who
+    # The model's JSON and plain text carry it.
+    assert m.plain_text(quote) == said + who + "\n"
+    assert '"attribution"' in m.to_json(reader_interview(body))
+
+
+def reader_interview(body):
+    from pressroom import reader
+
+    return reader.parse(HEAD + body, "t.md")
+
+
+@pytest.mark.parametrize("body", [
+    "> -- only a dash line\n",                     # nothing but the attribution: a plain quote
+    "> A quote -- with a dash inside\n",           # not at the start of a line
+    "> -- first line\n> then the quote\n",         # not the last line
+    "> A quote\n> \u2014 \n",                      # a dash without a name
+])
+def test_reader_leaves_other_quotes_alone(body):
+    quote = quote_of(body)
+    assert quote.attribution == ()
+
+
+def test_attribution_keeps_its_emphasis_and_note_numbers():
+    from pressroom import model as m
+
+    iv = reader_interview("> Said[^a].\n> -- *Name*[^b]\n\n[^a]: A.\n[^b]: B.\n")
+    quote = iv.exchanges[0].answer[0]
+    assert isinstance(quote.attribution[0], m.Emphasis)
+    assert quote.attribution[-1] == m.NoteRef(2) and [n.label for n in iv.notes] == ["a", "b"]

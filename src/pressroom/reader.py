@@ -631,7 +631,8 @@ class _Reader:
             mo = _ATTRIBUTION.match(first.content) if first is not None and first.type == "text" else None
             if mo is None:
                 return None
-            rest = [first.copy(content=first.content[mo.end():]), *kids[i + 2:]]
+            rest = [first.copy(content=first.content[mo.end():])] if first.content[mo.end():] else []
+            rest += kids[i + 2:]
             before = self.inlines(kids[:max(i, 0)], line)
             after = self.inlines(rest, line)
             if not m.plain_text(after).strip():
