@@ -18,8 +18,15 @@ SEED = ROOT / "tests" / "fixtures" / "seed" / "the-future-of-migration.txt"
 SOURCE = ROOT / "source" / "the-future-of-migration.md"
 
 
+#: A word hyphenated across a page: its first part ends the page's last line, then come the
+#: folio, the page break and the next page's running head (lines that do not start in lower case).
+_PAGE_HYPHEN = re.compile(r"\u2010[ \t]*\n(?:\s*\d+(?:\s*/\s*\d+)?\s*\n)?\s*\f(?:[^\n]*\n)*?\s*(?=[^\W\d_A-Z])"
+                          r"(?<![^\n])")
+
+
 def words(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", text)
+    text = _PAGE_HYPHEN.sub("", text)
     # Hyphenation inserted by the layout engine (U+2010 at a line end, or soft hyphens) is not text.
     text = re.sub("\u2010\\s*\n\\s*", "", text)
     text = text.replace("\u00ad", "")
