@@ -541,3 +541,12 @@ def test_attribution_keeps_its_emphasis_and_note_numbers():
     quote = iv.exchanges[0].answer[0]
     assert isinstance(quote.attribution[0], m.Emphasis)
     assert quote.attribution[-1] == m.NoteRef(2) and [n.label for n in iv.notes] == ["a", "b"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_docx_of_the_fixtures_passes_openxml_audit(built, name):
+    """The new paragraphs (interviewee, attribution, keep-with-next) keep the XML valid."""
+    from test_docx import audit
+
+    errors, _ = audit(built[name]["docx"])
+    assert not errors, errors[:3]
