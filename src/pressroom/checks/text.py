@@ -67,10 +67,6 @@ def passages(interview: m.Interview, kind: str | None = None) -> list[tuple[str,
     out = [("title", meta.title)]
     if meta.subtitle:
         out.append(("standfirst", meta.subtitle))
-    # "Interview with NAME, ROLE" in the title block (the words around them are styles).
-    if interview.interviewee:
-        out.append(("interviewee", interview.interviewee.name))
-        out.append(("interviewee role", interview.interviewee.role))
     body = [_inline_text(interview.intro)]
     for ex in interview.exchanges:
         body.append(_inline_text(ex.question) + "\n")
@@ -78,6 +74,10 @@ def passages(interview: m.Interview, kind: str | None = None) -> list[tuple[str,
     out.append(("body", "".join(body)))
     for note in interview.notes:
         out.append((f"footnote {note.number}", _inline_text(note.children)))
+    # "Interview with NAME, ROLE" in the title block (the words around them are styles).
+    if interview.interviewee:
+        out.append(("interviewee", interview.interviewee.name))
+        out.append(("interviewee role", interview.interviewee.role))
     if interview.interviewer:
         out.append(("interviewer", interview.interviewer.name))
         if interview.interviewer.bio:
