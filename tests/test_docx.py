@@ -269,7 +269,7 @@ def test_python_docx_reads_it_and_every_seed_word_is_there(outputs):
     assert d.paragraphs, "no paragraphs"
     # The style names an editor sees, in order of first use.
     names = list(dict.fromkeys(p.style.name for p in d.paragraphs))
-    assert names == ["Kicker", "Caption", "Title", "Subtitle", "Byline", "Question", "Answer",
+    assert names == ["Kicker", "Caption", "Title", "Subtitle", "Interviewee", "Byline", "Question", "Answer",
                      "Answer Continued", "Interviewer Note"], names
     assert_in_order(seed_words(), docx_text(outputs["docx"]), "DOCX read by python-docx")
 
@@ -304,7 +304,8 @@ def test_header_has_the_title_and_footer_the_page_number(seed_pdf, outputs):
     pages = pdf_text(seed_pdf).split("\f")
     assert len(pages) >= 2
     # (letter-spaced capitals may come out of pdftotext as "FO CUS")
-    assert "".join(words(pages[1])).startswith("FOCUSONThefutureofmigration"), pages[1][:80]
+    # The running head names the publication as well as the section.
+    assert "".join(words(pages[1])).startswith("UNToday·FOCUSONThefutureofmigration"), pages[1][:80]
     assert words(pages[1])[-1] == "2"
     # No running head on the first page: it opens with the kicker and the FPO frame.
     assert "".join(words(pages[0])).startswith("FOCUSONFPO"), pages[0][:80]
@@ -372,8 +373,9 @@ def test_template_defines_every_style_the_writer_uses():
     assert set(writer.TABLE_STYLE_IDS) <= ids["table"]
     names = {s.find("w:name", NS).get(w("val")).lower()
              for s in xml(TEMPLATE, "word/styles.xml").findall("w:style", NS)}
-    for name in ("title", "subtitle", "question", "answer", "byline", "caption", "credit", "footnote text",
-                 "footnote reference", "hyperlink", "interviewer note", "fpo placeholder"):
+    for name in ("title", "subtitle", "interviewee", "question", "answer", "byline", "caption", "credit",
+                 "footnote text", "footnote reference", "hyperlink", "interviewer note", "fpo placeholder",
+                 "attribution"):
         assert name in names, name
     # Fonts: the project's Noto families (Noto Sans Mono for Code, issue 14).
     fonts = {f.get(w("ascii")) for f in xml(TEMPLATE, "word/styles.xml").iter(w("rFonts"))}
@@ -406,8 +408,8 @@ def test_order_of_the_title_block(outputs):
             styles.append(el.find("w:pPr/w:pStyle", NS).get(w("val")))
         elif el.tag == w("tbl"):
             styles.append("FPOFrame")
-    assert styles[:6] == ["Kicker", "FPOFrame", "Caption", "Title", "Subtitle", "Byline"]
-    assert styles[6] == "Question" and styles[7] == "Answer"
+    assert styles[:7] == ["Kicker", "FPOFrame", "Caption", "Title", "Subtitle", "Interviewee", "Byline"]
+    assert styles[7] == "Question" and styles[8] == "Answer"
     assert styles[-1] == "InterviewerNote"
     assert styles.count("Question") == 6
     assert "AnswerContinued" in styles

@@ -276,7 +276,7 @@ def test_epubcheck_can_fail(seed_epub, tmp_path):
 
 
 def test_text_fidelity(seed_epub):
-    assert_in_order(seed_words(), epub_text(seed_epub), "EPUB")
+    assert_in_order(seed_words("epub"), epub_text(seed_epub), "EPUB")
 
 
 # -- package metadata and reproducibility ------------------------------------------------

@@ -12,7 +12,7 @@ EXTRACT = {"print": pdf_text, "screen": pdf_text, "docx": docx_text, "epub": epu
 @pytest.mark.parametrize("kind", list(EXTRACT))
 def test_every_seed_word_in_order(outputs, kind):
     path = outputs[kind]
-    assert_in_order(seed_words(), EXTRACT[kind](path), f"{kind} ({path.name})")
+    assert_in_order(seed_words(kind), EXTRACT[kind](path), f"{kind} ({path.name})")
 
 
 @pytest.mark.parametrize("kind", list(EXTRACT))

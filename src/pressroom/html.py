@@ -26,8 +26,9 @@ class HtmlOptions:
     #: "float": notes are inline spans at the call (CSS ``float: footnote``);
     #: "aside": calls are links to ``<aside>`` notes after the text (EPUB).
     footnotes: str = "float"
-    #: What to set for a lead image without a file: "fpo" (a marked box, for
-    #: print) or "caption" (only the caption and credit).
+    #: What to set for a lead image without a file: "fpo" (a marked box with the
+    #: caption and credit, for print) or "caption" (nothing: readers' editions show
+    #: no caption or credit for a photo that is not there).
     placeholder: str = "fpo"
     #: src of the lead image in the markup (the writer decides the path).
     image_src: str | None = None
@@ -120,6 +121,8 @@ class HtmlBuilder:
             if self.o.epub:
                 sub.set("role", "doc-subtitle")
             header.append(sub)
+        if iv.interviewee and iv.interviewee.name:
+            header.append(self.interviewee(iv.interviewee))
         header.append(self.byline())
 
         if iv.intro:
@@ -141,7 +144,8 @@ class HtmlBuilder:
 
     def figure(self, image: m.Image):
         has_file = image.path is not None and self.o.image_src is not None
-        if not has_file and self.o.placeholder != "fpo" and not (image.caption or image.credit):
+        if not has_file and self.o.placeholder != "fpo":
+            # Readers' editions: no placeholder, and no caption or credit for a photo that is not there.
             return None
         fig = E("figure", {"class": "lead" + ("" if has_file else " no-image")})
         if has_file:
@@ -165,6 +169,18 @@ class HtmlBuilder:
             fig.append(cap)
         self.number(fig)
         return fig
+
+    def interviewee(self, person: m.Person):
+        """"Interview with NAME, ROLE" (the words and the separator from styles/strings.json)."""
+        p = E("p", {"class": "interviewee"})
+        before, _, after = self.s.get("interviewee", name="\x00").partition("\x00")
+        _append_text(p, before)
+        p.append(E("span", {"class": "interviewee-name"}, text=person.name))
+        if person.role:
+            _append_text(p, self.s["interviewee_sep"])
+            p.append(E("span", {"class": "interviewee-role"}, text=person.role))
+        _append_text(p, after)
+        return p
 
     def byline(self):
         p = E("p", {"class": "byline"})
@@ -215,6 +231,12 @@ class HtmlBuilder:
             q = E("blockquote")
             for c in b.children:
                 q.append(self.block(c))
+            if b.attribution:
+                # Who said it: its own line, introduced by the language's dash.
+                p = E("p", {"class": "attribution"}, text=self.s["attribution_dash"])
+                self.inlines(p, b.attribution)
+                self.number(p)
+                q.append(E("footer", {}, p))
             return q
         if isinstance(b, m.List):
             lst = E("ol" if b.ordered else "ul")

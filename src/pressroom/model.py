@@ -76,7 +76,10 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class BlockQuote:
+    """A quotation; ``attribution`` is who said it (the source's closing "-- name" line), or empty."""
+
     children: tuple[Block, ...]
+    attribution: tuple[Inline, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -240,6 +243,9 @@ def plain_text(nodes, note: str = "") -> str:
         elif isinstance(n, (Emphasis, Strong, Link, Paragraph, BlockQuote, ListItem)):
             walk(n.children)
             if isinstance(n, Paragraph):
+                parts.append("\n")
+            elif isinstance(n, BlockQuote) and n.attribution:
+                walk(n.attribution)
                 parts.append("\n")
         elif isinstance(n, List):
             walk(n.items)

@@ -735,7 +735,7 @@ class _Reader:
             return m.Paragraph(children), pos + 3
         if t.type == "blockquote_open":
             children, pos = self.blocks_until(tokens, pos + 1, "blockquote_close", depth + 1)
-            return m.BlockQuote(children), pos
+            return _attributed(children, self._attribution), pos
         if t.type in ("bullet_list_open", "ordered_list_open"):
             ordered = t.type == "ordered_list_open"
             start = int(t.attrs.get("start", 1)) if ordered else 1
@@ -761,10 +761,36 @@ class _Reader:
 
     def blocks_until(self, tokens, pos, close, depth):
         out = []
+        self._attribution = None
         while tokens[pos].type != close:
+            start = pos
             block, pos = self.block(tokens, pos, depth)
             out.append(block)
+            # A quote's last paragraph may end with an attribution line ("-- name"): kept aside,
+            # with its own inline nodes, for _attributed.
+            last = tokens[pos].type == close == "blockquote_close" and tokens[start].type == "paragraph_open"
+            self._attribution = self._split_attribution(tokens[start + 1], start) if last else None
         return tuple(out), pos + 1
+
+    def _split_attribution(self, inline, start):
+        """(text nodes before the attribution line, attribution nodes) of a quote's last paragraph, or None."""
+        kids = list(inline.children or [])
+        line = (inline.map[0] + 1) if inline.map else 1
+        for i in range(len(kids) - 1, -2, -1):
+            if i >= 0 and kids[i].type not in ("softbreak", "hardbreak"):
+                continue
+            first = kids[i + 1] if i + 1 < len(kids) else None
+            mo = _ATTRIBUTION.match(first.content) if first is not None and first.type == "text" else None
+            if mo is None:
+                return None
+            rest = [first.copy(content=first.content[mo.end():])] if first.content[mo.end():] else []
+            rest += kids[i + 2:]
+            before = self.inlines(kids[:max(i, 0)], line)
+            after = self.inlines(rest, line)
+            if not m.plain_text(after).strip():
+                return None
+            return before, after
+        return None  # pragma: no cover - the loop returns
 
     def inlines(self, children, line) -> tuple[m.Inline, ...]:
         stack: list[tuple[str, list, dict]] = [("root", [], {})]
@@ -962,6 +988,21 @@ def _walk_inlines(nodes):
         kids = getattr(n, "children", None)
         if kids:
             yield from _walk_inlines(kids)
+
+
+#: The start of a quote's attribution line: two hyphens, or em dashes or horizontal bars (Chinese "——").
+_ATTRIBUTION = re.compile(r"^[ \t]*(?:--|[\u2014\u2015]+)[ \t\u00a0]*")
+
+
+def _attributed(children, split) -> m.BlockQuote:
+    """The quote, with its last paragraph's attribution line (``split``) moved to ``attribution``."""
+    if split is None:
+        return m.BlockQuote(children)
+    before, after = split
+    body = children[:-1] + ((m.Paragraph(before),) if before else ())
+    if not body:  # a quote that is nothing but "-- name" is a quote, not an attribution
+        return m.BlockQuote(children)
+    return m.BlockQuote(body, attribution=after)
 
 
 def _merge_text(nodes):

@@ -157,6 +157,9 @@ STYLE_TABLE = [
     (PARA, "Subtitle", "Subtitle", "Normal", "Byline",
      {"keepNext": ON, "suppressAutoHyphens": ON, **line(1.35, after=9)},
      {"rFonts": fonts(SERIF), **size(13.5)}),
+    (PARA, "Interviewee", "Interviewee", "Normal", "Byline",
+     {"keepNext": ON, "suppressAutoHyphens": ON, **line(1.3, after=6)},
+     {"rFonts": fonts(SANS), **size(9.5)}),
     (PARA, "Byline", "Byline", "Normal", "Intro",
      {"suppressAutoHyphens": ON, **line(1.3, after=22)},
      {"rFonts": fonts(SANS), **size(8.5)}),
@@ -170,8 +173,11 @@ STYLE_TABLE = [
     (PARA, "Caption", "caption", "Normal", "Title",
      {"suppressAutoHyphens": ON, **line(1.35, before=5, after=14)},
      {"rFonts": fonts(SANS), **size(7.5)}),
+    # Text is set ragged right (aligned to its start), hyphenated in the document's language
+    # (w:autoHyphenation in settings): Word and LibreOffice justify without the print edition's
+    # spacing limits, and their justified lines came out with word gaps of nearly three spaces.
     (PARA, "Intro", "Intro", "Normal", "IntroContinued",
-     {"jc": {"val": "both"}},
+     {},
      {}),
     (PARA, "IntroContinued", "Intro Continued", "Intro", "IntroContinued",
      {"ind": {"firstLine": pt(12.5)}},
@@ -181,14 +187,17 @@ STYLE_TABLE = [
       "outlineLvl": {"val": 1}},
      {"rFonts": fonts(SANS), "b": ON, "bCs": ON, "color": {"val": ACCENT}, **size(10.5)}),
     (PARA, "Answer", "Answer", "Normal", "AnswerContinued",
-     {"jc": {"val": "both"}},
+     {},
      {}),
     (PARA, "AnswerContinued", "Answer Continued", "Answer", "AnswerContinued",
      {"ind": {"firstLine": pt(12.5)}},
      {}),
     (PARA, "BlockText", "Block Text", "Normal", None,
-     {**line(1.4, before=6, after=6), "ind": {"left": pt(16), "right": pt(16)}, "jc": {"val": "both"}},
+     {**line(1.4, before=6, after=6), "ind": {"left": pt(16), "right": pt(16)}},
      {**size(10)}),
+    (PARA, "Attribution", "Attribution", "BlockText", None,
+     {"keepLines": ON, "suppressAutoHyphens": ON, **line(1.4, before=0, after=6), "jc": {"val": "right"}},
+     {"i": ON, "iCs": ON}),
     (PARA, "ListBullet", "List Bullet", "Normal", None,
      {"numPr": el("numId", {"val": 1}), **line(1.45, before=2, after=2)},
      {}),
@@ -227,6 +236,10 @@ STYLE_TABLE = [
      {"vertAlign": {"val": "superscript"}}),
     (CHAR, "Interviewer", "Interviewer", "DefaultParagraphFont", None, {},
      {"b": ON, "bCs": ON}),
+    (CHAR, "IntervieweeName", "Interviewee Name", "DefaultParagraphFont", None, {},
+     {"b": ON, "bCs": ON}),
+    (CHAR, "HeaderPublication", "Header Publication", "DefaultParagraphFont", None, {},
+     {"b": ON, "bCs": ON}),
     (CHAR, "Credit", "Credit", "DefaultParagraphFont", None, {},
      {"color": {"val": GREY}}),
     (CHAR, "HeaderSection", "Header Section", "DefaultParagraphFont", None, {},
@@ -234,8 +247,9 @@ STYLE_TABLE = [
 ]
 
 # Styles Word's UI offers prominently (Quick Styles gallery), in order.
-QUICK = ["Kicker", "Title", "Subtitle", "Byline", "Intro", "IntroContinued", "Question", "Answer",
-         "AnswerContinued", "BlockText", "InterviewerNote", "Caption", "Credit", "Emphasis", "Strong"]
+QUICK = ["Kicker", "Title", "Subtitle", "Interviewee", "Byline", "Intro", "IntroContinued", "Question", "Answer",
+         "AnswerContinued", "BlockText", "Attribution", "InterviewerNote", "Caption", "Credit", "Emphasis",
+         "Strong"]
 
 
 def style_xml(entry) -> str:
@@ -433,6 +447,7 @@ def sample_body() -> str:
         p("Caption", "Caption ", r("Credit", "Credit")),
         p("Title", "Title"),
         p("Subtitle", "Subtitle: the standfirst"),
+        p("Interviewee", "Interviewee: Interview with ", r("IntervieweeName", "Interviewee Name")),
         p("Byline", "Byline: Interview by ", r("Interviewer", "Interviewer") + r("Interviewer", "*")),
         p("Intro", "Intro: the first paragraph before the questions."),
         p("IntroContinued", "Intro Continued: the paragraphs after it."),
@@ -443,6 +458,7 @@ def sample_body() -> str:
         p("AnswerContinued", "Answer Continued: the paragraphs after it, such as the 1",
           r("Superior", "er") + '<w:r><w:t xml:space="preserve"> of French, in Superior Letters.</w:t></w:r>'),
         p("BlockText", "Block Text: a quotation."),
+        p("Attribution", "\u2014\u00a0Attribution: who said it"),
         p("ListBullet", "List Bullet"),
         p("ListNumber", "List Number"),
         p("ListContinue", "List Continue: a second paragraph in a list item."),

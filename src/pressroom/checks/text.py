@@ -57,8 +57,13 @@ def _inline_text(nodes) -> str:
     return m.plain_text(nodes, note=NOTE)
 
 
-def passages(interview: m.Interview) -> list[tuple[str, str]]:
-    """(name, text) of every passage of the model that every format shows."""
+def passages(interview: m.Interview, kind: str | None = None) -> list[tuple[str, str]]:
+    """(name, text) of every passage of the model that the output ``kind`` shows.
+
+    ``kind`` is "print", "screen", "epub" or "docx"; None expects every passage. Without a
+    photo file, only the editions for the art desk (print: the FPO box, DOCX: the FPO frame)
+    carry the caption and credit; the readers' editions (screen, EPUB) show neither.
+    """
     meta = interview.meta
     out = [("title", meta.title)]
     if meta.subtitle:
@@ -70,15 +75,18 @@ def passages(interview: m.Interview) -> list[tuple[str, str]]:
     out.append(("body", "".join(body)))
     for note in interview.notes:
         out.append((f"footnote {note.number}", _inline_text(note.children)))
-    # The interviewee's name and role are metadata (EPUB dc:contributor, DOCX properties): the
-    # formats name them where the text does, so they are not a passage of their own.
+    # "Interview with NAME, ROLE" in the title block (the words around them are styles).
+    if interview.interviewee:
+        out.append(("interviewee", interview.interviewee.name))
+        out.append(("interviewee role", interview.interviewee.role))
     if interview.interviewer:
         out.append(("interviewer", interview.interviewer.name))
         if interview.interviewer.bio:
             out.append(("interviewer note", interview.interviewer.bio))
-    if interview.image:
+    image = interview.image
+    if image and (image.path is not None or kind in (None, "print", "docx")):
         for key in ("caption", "credit"):
-            value = getattr(interview.image, key)
+            value = getattr(image, key)
             if value:
                 out.append((f"image {key}", value))
     return [(name, text) for name, text in out if text.strip()]
@@ -151,8 +159,9 @@ def _miss(name: str, expected: list[str], i: int) -> dict:
     return {"passage": name, "token": i, "missing": expected[i], "near": context}
 
 
-def fidelity(interview: m.Interview, text: str, window: int = 0, pages: "PageText | None" = None) -> Outcome:
-    """Every passage of the model, token for token and in order, in ``text``.
+def fidelity(interview: m.Interview, text: str, window: int = 0, pages: "PageText | None" = None, *,
+             kind: str | None = None) -> Outcome:
+    """Every passage of the model (as output ``kind`` shows it), token for token and in order, in ``text``.
 
     With ``pages`` (a PDF's text page by page), a passage may also be found in the text with each
     page's running heads and folios taken out, the footnotes set apart, and a word hyphenated
@@ -162,7 +171,7 @@ def fidelity(interview: m.Interview, text: str, window: int = 0, pages: "PageTex
     misses = []
     counted = 0
     letters = list("".join(t for t in actual if _wordlike(t))) if window else None
-    for name, passage in passages(interview):
+    for name, passage in passages(interview, kind):
         expected = words(passage)
         counted += len(expected)
         if window:
@@ -506,8 +515,9 @@ def _fidelity_check(kind):
     def fn(ctx, path):
         text = ctx.memo(("text", kind), lambda: EXTRACT[kind](path))
         if kind in ("print", "screen"):
-            return fidelity(ctx.interview, text, pdf_window(ctx.interview), pages=_page_text(ctx, kind, path))
-        return fidelity(ctx.interview, text)
+            return fidelity(ctx.interview, text, pdf_window(ctx.interview), pages=_page_text(ctx, kind, path),
+                            kind=kind)
+        return fidelity(ctx.interview, text, kind=kind)
 
     fn.__name__ = f"text_{kind}"
     return fn

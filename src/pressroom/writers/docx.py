@@ -74,13 +74,13 @@ _W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 #: Paragraph style ids the writer uses (all defined in the template; a test checks).
 STYLE_IDS = (
-    "Kicker", "Figure", "FPO", "Caption", "Title", "Subtitle", "Byline", "Intro", "IntroContinued",
-    "Question", "Answer", "AnswerContinued", "BlockText", "ListBullet", "ListNumber", "ListContinue",
-    "InterviewerNote", "FootnoteText", "Header", "Footer",
+    "Kicker", "Figure", "FPO", "Caption", "Title", "Subtitle", "Interviewee", "Byline", "Intro",
+    "IntroContinued", "Question", "Answer", "AnswerContinued", "BlockText", "Attribution", "ListBullet",
+    "ListNumber", "ListContinue", "InterviewerNote", "FootnoteText", "Header", "Footer",
 )
 #: Character and table style ids the writer uses.
 CHAR_STYLE_IDS = ("Emphasis", "Strong", "StrongEmphasis", "Code", "Superior", "Hyperlink", "FootnoteReference",
-                  "Interviewer", "Credit", "HeaderSection")
+                  "Interviewer", "IntervieweeName", "Credit", "HeaderPublication", "HeaderSection")
 TABLE_STYLE_IDS = ("FPOFrame",)
 
 
@@ -180,6 +180,27 @@ _RPR_ORDER = ("w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", 
 _RPR_AFTER = {tag: _RPR_ORDER[i + 1:] for i, tag in enumerate(_RPR_ORDER)}
 
 
+_WJ = "\u2060"  # WORD JOINER: no line break on either side
+_CJK_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _join_cjk(text: str) -> str:
+    """``text`` with a WORD JOINER between two CJK characters (the writer's own rule, see keep_words)."""
+    out = []
+    for i, ch in enumerate(text):
+        if i and _CJK_CHAR.match(ch) and _CJK_CHAR.match(text[i - 1]):
+            out.append(_WJ)
+        out.append(ch)
+    return "".join(out)
+
+
+def _keep_next(p) -> None:
+    """Keep paragraph ``p`` on the page of the next one (``w:keepNext`` right after its style)."""
+    ppr = p.find(qn("w:pPr"))
+    if ppr.find(qn("w:keepNext")) is None:
+        ppr.find(qn("w:pStyle")).addnext(OxmlElement("w:keepNext"))
+
+
 def _segments(text: str) -> list[tuple[str, bool]]:
     """Split text of a right-to-left paragraph into (text, is_rtl) runs.
 
@@ -221,6 +242,7 @@ class _Writer:
         self.strings = styles.strings(interview.meta.lang)
         self.rtl = interview.meta.script_direction == "rtl"
         primary = interview.meta.lang.split("-")[0].lower()
+        self.cjk = "eastAsia" in self.data["languages"].get(primary, {})
         self.italic = self.data["languages"].get(primary, {}).get("italic", True) is not False
         self.notes = {n.number: n for n in interview.notes}
         self.noted: list[int] = []
@@ -417,6 +439,12 @@ class _Writer:
         elif isinstance(b, m.BlockQuote):
             for c in b.children:
                 self.block(c, part, add, level, quote_style, in_note)
+            if b.attribution:
+                # Who said it: its own paragraph, introduced by the language's dash.
+                p = self.p(quote_style if in_note else "Attribution")
+                self.run(p, self.strings["attribution_dash"])
+                self.inlines(p, b.attribution, part)
+                add(p)
         elif isinstance(b, m.List):
             self.list(b, part, add, level, in_note)
         else:
@@ -490,6 +518,8 @@ class _Writer:
         if meta.subtitle:
             p = self.add(self.p("Subtitle"))
             self.styled(p, "subtitle", meta.subtitle)
+        if iv.interviewee and iv.interviewee.name:
+            self.interviewee(iv.interviewee)
         self.byline()
 
         if iv.intro:
@@ -497,9 +527,20 @@ class _Writer:
         for ex in iv.exchanges:
             q = self.add(self.p("Question"))
             self.inlines(q, ex.question, part)
+            if self.cjk:
+                self.keep_words(q)
             self.bookmark(q, ex.id)
             self.blocks(ex.answer, "Answer", "AnswerContinued", part, self.add)
         if iv.interviewer and iv.interviewer.bio:
+            # The note never ends up alone on the last page: the answer's last paragraph keeps
+            # with it. Word then takes the paragraph's last lines over with the note; LibreOffice
+            # moves the whole paragraph (and the question, if it is the only one), and lays a
+            # paragraph longer than a page out badly, so only a paragraph of up to
+            # "keep_with_note_max_chars" (styles/docx.json, about two thirds of a page) keeps.
+            last = self.sectPr.getprevious()
+            limit = self.data.get("keep_with_note_max_chars", 0)
+            if last is not None and last.tag == qn("w:p") and len("".join(last.itertext())) <= limit:
+                _keep_next(last)
             p = self.add(self.p("InterviewerNote"))
             self.styled(p, "interviewer.bio", iv.interviewer.bio, prefix="* ")
             self.bookmark(p, "interviewer_note")
@@ -597,6 +638,23 @@ class _Writer:
         tc.append(p)
         return tbl
 
+    def interviewee(self, person: m.Person):
+        """"Interview with NAME, ROLE" (the words and the separator from styles/strings.json)."""
+        p = self.add(self.p("Interviewee"))
+        before, _, after = self.strings.get("interviewee", name="\x00").partition("\x00")
+        self.run(p, before)
+        self.run(p, person.name, "IntervieweeName")
+        if person.role:
+            self.run(p, self.strings["interviewee_sep"] + person.role)
+        self.run(p, after)
+
+    def keep_words(self, p):
+        """No line break inside a word of a CJK question ("挑/战"): the characters between two
+        punctuation marks or spaces are joined with WORD JOINERs, so a line breaks after a
+        mark or at a space (and only where a phrase is longer than a line, anywhere)."""
+        for t in p.iter(qn("w:t")):
+            t.text = _join_cjk(t.text or "")
+
     def byline(self):
         iv = self.iv
         p = self.add(self.p("Byline"))
@@ -634,11 +692,15 @@ class _Writer:
                 fn.append(p)
 
     def header(self):
-        """The running head: section label, a tab, the title (not on the first page)."""
+        """The running head: publication and section label, a tab, the title (not on the first page)."""
         meta = self.iv.meta
         header = self.doc.sections[0].header
         paras = header._element.findall(qn("w:p"))
         p = paras[0] if paras else _child(header._element, "w:p")
+        if meta.publisher:
+            self.run(p, meta.publisher, "HeaderPublication")
+            if meta.section:
+                self.run(p, self.strings["header_sep"])
         if meta.section:
             self.run(p, meta.section, "HeaderSection")
         r = _child(p, "w:r")
