@@ -194,8 +194,9 @@ def word_spans(text: str, starts: list[int], levels: list[int], rtl_page: bool
     ``text`` of the first character of its cluster; ``levels`` the bidi level of each
     character. Glyphs are grouped into words: runs of glyphs between space glyphs (the
     spaces stay outside the spans, so that poppler still sees the words and the gaps between
-    them). Each word gets its stretch of ``visual_text``, cut at the same spaces. None when
-    that cannot be done (the caller then gives the line one span of ``poppler_text``)."""
+    them). Each word gets its stretch of ``visual_text``, cut at the same spaces, but for
+    left-to-right words of letters or digits alone, which need none. None when that cannot
+    be done (the caller then gives the line one span of ``poppler_text``)."""
     if not starts:
         return []
     visual = visual_text(text, levels, rtl_page)
@@ -221,6 +222,8 @@ def word_spans(text: str, starts: list[int], levels: list[int], rtl_page: bool
         shown = "".join(text[s:end_of[s]] for s in sorted({starts[g] for g in glyphs}))
         if not piece.strip(RLM + LRM) or _alnum(piece) != _alnum(shown):
             return None
+        if piece == shown and piece.isalnum() and not has_rtl(piece):
+            continue  # a left-to-right word or number: its glyphs already say it
         out.append((glyphs[0], glyphs[-1], piece))
     return out
 

@@ -557,15 +557,20 @@ def _split_tj(items, glyphs, spans):
             out.append(item)
             continue
         piece: list[bytes] = []
+        shown: list[bytes] = []
 
         def flush():
             if piece:
                 out.append(b"[" + b"".join(piece) + b"] TJ")
+                shown.extend(piece)
                 piece.clear()
 
         for hex_ids, number in _TJ_TOKEN.findall(mo.group(1)):
             if number:
                 piece.append(number)
+                continue
+            if not hex_ids:
+                piece.append(b"<>")  # WeasyPrint's empty strings keep numbers apart: "0<>-11.4"
                 continue
             if len(hex_ids) % 4:
                 return None
@@ -581,6 +586,8 @@ def _split_tj(items, glyphs, spans):
                     out.append(b"EMC")
                 g += 1
         flush()
+        if b"".join(shown).replace(b"><", b"") != mo.group(1).replace(b"><", b""):
+            return None  # the pieces must show what the TJ showed
     return out if g == len(glyphs) else None
 
 
