@@ -347,11 +347,15 @@ class _Finisher:
         self.trim = trim
         self.icc = icc
         self.problems: list[str] = []
+        #: The logical text of the tagged text boxes that have an ActualText (_actual_text).
+        self.logical: dict[int, dict[int, str]] = {}
 
     def __call__(self, document, pdf):
         self.check_fonts(document)
         if self.iv.meta.script_direction == "rtl":
             self.right_to_left(pdf)
+        if self.logical:
+            self.structure_actual_text(pdf)
         if self.edition == "print":
             self.print_fixes(pdf)
             self.check_no_rgb(pdf)
@@ -365,6 +369,39 @@ class _Finisher:
         prefs = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
         prefs["Direction"] = "/R2L"
         pdf.catalog["ViewerPreferences"] = prefs
+
+    def structure_actual_text(self, pdf):
+        """Tagged edition: the /Span structure element of each text box whose words carry an
+        /ActualText gets the box's text in logical order as its own /ActualText. The marked
+        content's ActualText is in the order poppler needs (visual, pressroom.actualtext);
+        software that reads the structure tree (screen readers) gets the text as written."""
+        import pydyf
+
+        def deref(ref):
+            return pdf.objects[int(ref.split()[0])]  # pydyf references are b"12 0 R"
+
+        root = pdf.catalog.get("StructTreeRoot")
+        if root is None:
+            self.problems.append("no structure tree for the ActualText of right-to-left text")
+            return
+        nums = deref(deref(root)["ParentTree"])["Nums"]
+        by_page = {nums[i]: nums[i + 1] for i in range(0, len(nums), 2)}
+        for number, page_ref in enumerate(pdf.page_references):  # set by WeasyPrint
+            stream = deref(deref(page_ref)["Contents"])
+            texts = self.logical.get(id(getattr(stream, "_tags", None)), {})
+            refs = by_page.get(number)
+            elements = {}
+            for mcid, text in texts.items():
+                if not isinstance(refs, pydyf.Array) or mcid >= len(refs):
+                    self.problems.append(f"page {number + 1}: no structure element for MCID {mcid}")
+                    continue
+                elements.setdefault(bytes(refs[mcid]), {})[mcid] = text
+            for ref, by_mcid in elements.items():
+                element = deref(ref)
+                # A /Span holds one text box; a /Link the boxes of its text, in order.
+                kids = [k for k in element.get("K", ()) if isinstance(k, int)]
+                if element.get("S") in ("/Span", "/Link") and set(kids) == set(by_mcid):
+                    element["ActualText"] = pydyf.String("".join(by_mcid[k] for k in kids))
 
     # fonts -----------------------------------------------------------------------------
     def check_fonts(self, document):
@@ -592,7 +629,7 @@ def _split_tj(items, glyphs, spans):
 
 
 @contextlib.contextmanager
-def _actual_text(rtl: bool):
+def _actual_text(rtl: bool, logical: dict | None = None):
     """While WeasyPrint draws: give each word of the text boxes that hold right-to-left text
     (in a right-to-left publication: of every text box) an /ActualText that poppler reads as
     the word in logical order (pressroom.actualtext, issue 13).
@@ -601,7 +638,10 @@ def _actual_text(rtl: bool):
     tagged screen edition, inside the box's ``/Span <</MCID n>>``): ``/Span <</ActualText …>>
     BDC … EMC`` around each word's glyphs, the spaces left outside. If the drawn glyphs cannot
     be matched to words, the line gets one span. Text boxes without right-to-left text in a
-    left-to-right publication are drawn exactly as before."""
+    left-to-right publication are drawn exactly as before.
+
+    ``logical`` collects, for the tagged edition, the text of each such box in logical order:
+    {id of the page's tags: {MCID: text}}, for ``_Finisher.structure_actual_text``."""
     import pydyf
     from weasyprint.draw import text as draw_text
 
@@ -614,6 +654,9 @@ def _actual_text(rtl: bool):
         if len(stream.stream) == start or not text.strip() or not (rtl or actualtext.has_rtl(text)):
             return result
         items = stream.stream[start:]
+        tags = stream._tags
+        if logical is not None and tags is not None and textbox in tags:
+            logical.setdefault(id(tags), {})[tags[textbox]["mcid"]] = text
         drawn = _drawn_glyphs(textbox)
         glyphs, levels = drawn if drawn else ([], [])
         spans = actualtext.word_spans(text, [s for _, s in glyphs], levels, rtl) if glyphs else None
@@ -746,7 +789,7 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
             # later page, and footnote-policy: line/block are broken. Say so; don't hide it.
             _log.warning("footnote %s is set on page %d, its call on page %d (%s edition)",
                          note.removeprefix("fn"), note_page + 1, call_page + 1, edition)
-        with _actual_text(interview.meta.script_direction == "rtl"):
+        with _actual_text(interview.meta.script_direction == "rtl", finisher.logical):
             data = document.write_pdf(finisher=finisher, **options)
     except FatalURLFetchingError as e:
         raise BuildError(f"fetching refused: {e}") from None
