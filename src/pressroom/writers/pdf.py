@@ -660,6 +660,8 @@ def _actual_text(rtl: bool, logical: dict | None = None):
         drawn = _drawn_glyphs(textbox)
         glyphs, levels = drawn if drawn else ([], [])
         spans = actualtext.word_spans(text, [s for _, s in glyphs], levels, rtl) if glyphs else None
+        if spans == []:
+            return result  # left-to-right words only: drawn as they are
         rewritten = _split_tj(items, glyphs, spans) if spans is not None else None
         if rewritten is None:
             _log.debug("one ActualText for the line %r (its words could not be matched)", text)
