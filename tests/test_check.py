@@ -439,38 +439,32 @@ def test_tokens_handle_hyphenation_spacing_and_scripts():
     assert T.words("多文种\n语") == ["多", "文", "种", "语"]  # a line may break between any two
     assert T.words("we’ve") == ["we’ve"]
     assert T.words("\u202bلغات\u202c") == ["لغات"]  # bidi embeddings from pdftotext are not text
-    # pdftotext (default mode) drops a hyphen that ends a line: "wide-" + "ranging".
+    # pdftotext (default mode) drops a hyphen that ends a line: "wide-" + "ranging"; words are
+    # compared without the hyphens that touch them.
     assert T.first_miss(T.words("a wide-ranging b"), T.words("a wideranging b")) is None
+    assert T.first_miss(T.words("write to plain--text@example.org"), T.words("write to plain-text@example.org")) is None
     assert T.first_miss(T.words("a wide-ranging b"), T.words("a wide b")) == 1
+    assert T.words("a – b - c") == ["a", "–", "b", "-", "c"]  # dashes between spaces are tokens
+    assert T.words("https://x.org/​path") == T.words("https://x.org/path")  # break opportunities
 
 
-def test_right_to_left_pdfs_are_checked_in_order_within_a_line():
-    expected = T.words("ست لغات نقاشًا واحدًا. بكم لغة")
-    shown = T.words("ست ً ً واحدا. نقاشا لغات بكم لغة")  # pdftotext on a line with vowel marks
-    assert T.first_miss(expected, shown) is not None
-    assert T.first_miss(expected, shown, window=T.RTL_PDF_WINDOW) is None
-    # The window forgives local disorder, not a lost word or a sentence moved far away.
-    assert T.first_miss(expected, T.words("ست واحدا. نقاشا بكم لغة"), window=T.RTL_PDF_WINDOW) == 1
-    far = T.words("بكم لغة " + "كلمة " * 20 + "ست لغات نقاشا واحدا.")
-    assert T.first_miss(T.words("بكم لغة ست"), far, window=T.RTL_PDF_WINDOW) is None
-    assert T.first_miss(T.words("ست بكم لغة"), far, window=T.RTL_PDF_WINDOW) == 1
-
-
-def test_right_to_left_pdf_text_is_compared_as_letters(tmp_path):
-    """The Arabic fixture's print PDF passes; the same text with one word lost does not."""
+def test_right_to_left_pdf_text_is_compared_word_for_word(tmp_path):
+    """The Arabic fixture's PDFs give its words exactly (no window, no letter streams); the same
+    text with one word lost, or two words swapped, fails."""
     from pressroom import reader, transforms
 
     source = Path(__file__).parent / "fixtures" / "lang" / "ar.md"
-    out = tmp_path / "ar.pdf"
-    run_cli("pdf", source, "-o", out)
     iv = transforms.apply(reader.read(source))
-    text = T.pdf_text(out)
-    window = T.pdf_window(iv)
-    assert window and T.fidelity(iv, text, window).ok, T.fidelity(iv, text, window).summary
-    # poppler's forms: a ligature's letters in visual order, a word cut at a vowel mark.
-    assert T._first_miss_letters(T.words("إلى مترجمًا"), list("إىلمترجما"), window) is None
-    lost = text.replace("الأفكار", "", 1)
-    assert lost != text and not T.fidelity(iv, lost, window).ok
+    for edition in ("print", "screen"):
+        out = tmp_path / f"ar.{edition}.pdf"
+        run_cli("pdf", source, "--edition", edition, "-o", out)
+        text = T.pdf_text(out)
+        assert T.fidelity(iv, text, kind=edition).ok, T.fidelity(iv, text, kind=edition).summary
+        assert "إلى" in text and "إىل" not in text  # the lam-alef ligature in logical order
+        lost = text.replace("الأفكار", "", 1)
+        assert lost != text and not T.fidelity(iv, lost, kind=edition).ok
+    # Word order counts: a swap is a miss.
+    assert T.first_miss(T.words("ست لغات بكم لغة"), T.words("لغات ست بكم لغة")) is not None
 
 
 def test_note_calls_may_touch_their_word():

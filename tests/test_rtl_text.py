@@ -59,7 +59,7 @@ def misses(interview: m.Interview, text: str) -> list[str]:
     out = []
     for name, passage in passages(interview):
         expected = words(passage)
-        miss = first_miss(expected, actual, window=0)
+        miss = first_miss(expected, actual)
         if miss is not None:
             out.append(f"{name}: token {miss} {expected[miss]!r} near {' '.join(expected[max(0, miss - 4):miss + 5])!r}")
     return out

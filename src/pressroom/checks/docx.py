@@ -126,7 +126,7 @@ def libreoffice(ctx, path):
     from .pdf import page_count
     from .text import fidelity, xhtml_text
 
-    result = fidelity(ctx.interview, xhtml_text(xhtml.read_bytes(), html=True))
+    result = fidelity(ctx.interview, xhtml_text(xhtml.read_bytes(), html=True), kind="docx")
     details = {"pages": page_count(pdf), "text": result.details}
     if not result.ok:
         return Outcome(False, "converted, but its text is not the model's: " + result.summary, details)

@@ -28,8 +28,14 @@ from .. import model as m
 from .core import Outcome, check, run_tool
 
 NOTE = "\x00"  # stands for a note call in the expected text
-_HARAKAT = re.compile("[\u064b-\u065f\u0670]")
-_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+#: Directional marks, embeddings and isolates, and the invisible format characters a writer adds
+#: for line breaking (zero-width space after "/" in an address, word joiners between CJK
+#: characters): none of them is text.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\u061c\ufeff\u00ad]")
+#: A hyphen that touches a letter or digit: compared as if it were not there, since a layout
+#: engine may break a line after it and pdftotext then drops it ("plain-" + "-text" comes out as
+#: "plain-text"). A lost word still fails; a dash between spaces is still a token.
+_WORD_HYPHEN = re.compile(r"(?<=\w)[-\u2010\u2011]+|[-\u2010\u2011]+(?=\w)")
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _LETTER = f"(?:[^\\W\\d{_CJK}]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed])"
 _TOKEN = re.compile(f"{_LETTER}+(?:[-\u2010\u2011'\u2019]{_LETTER}+)*|\\d+|[{_CJK}]|[^\\s{NOTE}]")
@@ -39,14 +45,12 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def words(text: str) -> list[str]:
     """The tokens of a text, case-folded (small caps and capitals are styling, not loss)."""
     text = unicodedata.normalize("NFKC", text)
-    text = _BIDI.sub("", text)  # directional marks and embeddings are not text
-    # Arabic vowel marks are optional and a PDF may set them as glyphs of their own.
-    text = _HARAKAT.sub("", text)
-    # Hyphenation added by a layout engine (U+2010 at a line end, soft hyphens) is not text...
-    text = re.sub("\u2010[ \t]*\n\\s*", "", text)
-    text = text.replace("\u00ad", "")
-    # ...but a hyphen of the text that ends a line belongs to its word: "wide-" + "ranging".
-    text = re.sub(r"(?<=\w)([-\u2011])[ \t]*\n\s*(?=\w)", r"\1", text)
+    text = _INVISIBLE.sub("", text)
+    # Hyphenation added by a layout engine (U+2010 at a line end) is not text, and a hyphen of the
+    # text that ends a line belongs to its word ("wide-" + "ranging"): join the lines, then compare
+    # words without their hyphens.
+    text = re.sub("(?<=\\w)[-\u2010\u2011][ \t]*\n\\s*(?=\\w)", "", text)
+    text = _WORD_HYPHEN.sub("", text)
     return _TOKEN.findall(text.casefold())
 
 
@@ -92,66 +96,28 @@ def passages(interview: m.Interview, kind: str | None = None) -> list[tuple[str,
     return [(name, text) for name, text in out if text.strip()]
 
 
-def first_miss(expected: list[str], actual: list[str], window: int = 0) -> int | None:
-    """None if ``expected`` is a subsequence of ``actual``; else the index of the first token not found.
-
-    A hyphenated word may come without its hyphen: pdftotext drops a hyphen that ends a line.
-    With a ``window``, a token may also come up to that many tokens before the furthest one
-    matched so far (each actual token is used once): local disorder within a line is forgiven,
-    a lost token or a moved sentence is not.
-    """
-    used: set[int] = set()
-    high = 0
+def first_miss(expected: list[str], actual: list[str]) -> int | None:
+    """None if ``expected`` is a subsequence of ``actual``; else the index of the first token not found."""
+    k = 0
     for i, w in enumerate(expected):
-        bare = w.replace("-", "") if "-" in w else None
-        k = max(0, high - window)
-        while k < len(actual) and (k in used or (actual[k] != w and actual[k] != bare)):
+        while k < len(actual) and actual[k] != w:
             k += 1
         if k == len(actual):
             return i
-        used.add(k)
-        high = max(high, k + 1)
+        k += 1
     return None
-
-
-#: pdftotext (poppler 22) can split a right-to-left line whose words carry vowel marks into
-#: several lines, out of order, cut a word where a mark was ("مترجمًا" as "مترجم ا"), and give
-#: the letters of a ligature in visual order ("إلى" as "إىل"). For right-to-left PDFs the check
-#: therefore compares letter streams (spaces and punctuation dropped), each letter found at most this many
-#: letters before the furthest one matched: a lost word or a moved sentence still fails.
-RTL_PDF_WINDOW = 12
 
 
 def _wordlike(token: str) -> bool:
     return any(c.isalnum() for c in token)
 
 
-def _first_miss_letters(expected: list[str], letters: list[str], window: int) -> int | None:
-    """Like first_miss on the letters of the words; returns the index of the first token missed.
-
-    Punctuation is left out: poppler moves the marks around a left-to-right quotation inside a
-    right-to-left line ("«On … idées»:" comes out as "،»On … idées« :").
-    """
-    stream: list[str] = []
-    owner: list[int] = []
-    for i, token in enumerate(expected):
-        if not _wordlike(token):
-            continue
-        stream.extend(token)
-        owner.extend([i] * len(token))
-    miss = first_miss(stream, letters, window * 2)
-    return None if miss is None else owner[miss]
-
-
-def _report(interview: m.Interview, misses: list[dict], counted: int, window: int, how: str) -> Outcome:
+def _report(misses: list[dict], counted: int) -> Outcome:
     if misses:
         first = misses[0]
         return Outcome(False, f"{first['passage']}: “{first['missing']}” (token {first['token']}) missing or out "
-                              f"of order near “{first['near']}”",
-                       {"tokens": counted, "missing": misses, "window": window})
-    order = f"in order (within {window} tokens)" if window else "in order"
-    return Outcome(True, f"{counted} tokens (words, numbers, marks) {order}{how}",
-                   {"tokens": counted, "missing": [], "window": window})
+                              f"of order near “{first['near']}”", {"tokens": counted, "missing": misses})
+    return Outcome(True, f"{counted} tokens (words, numbers, marks) in order", {"tokens": counted, "missing": []})
 
 
 def _miss(name: str, expected: list[str], i: int) -> dict:
@@ -159,30 +125,27 @@ def _miss(name: str, expected: list[str], i: int) -> dict:
     return {"passage": name, "token": i, "missing": expected[i], "near": context}
 
 
-def fidelity(interview: m.Interview, text: str, window: int = 0, pages: "PageText | None" = None, *,
+def fidelity(interview: m.Interview, text: str, pages: "PageText | None" = None, *,
              kind: str | None = None) -> Outcome:
     """Every passage of the model (as output ``kind`` shows it), token for token and in order, in ``text``.
 
     With ``pages`` (a PDF's text page by page), a passage may also be found in the text with each
     page's running heads and folios taken out, the footnotes set apart, and a word hyphenated
-    across a page break joined again: what a reader reads across the break.
+    across a page break joined again: what a reader reads across the break. Right-to-left text is
+    compared like any other: the PDFs carry it in logical order (/ActualText).
     """
     actual = words(text)
     misses = []
     counted = 0
-    letters = list("".join(t for t in actual if _wordlike(t))) if window else None
     for name, passage in passages(interview, kind):
         expected = words(passage)
         counted += len(expected)
-        if window:
-            miss = _first_miss_letters(expected, letters, window)
-        else:
-            miss = first_miss(expected, actual, window)
-            if miss is not None and pages is not None:
-                miss = first_miss(expected, pages.reading_tokens)
+        miss = first_miss(expected, actual)
+        if miss is not None and pages is not None:
+            miss = first_miss(expected, pages.reading_tokens)
         if miss is not None:
             misses.append(_miss(name, expected, miss))
-    return _report(interview, misses, counted, window, "")
+    return _report(misses, counted)
 
 
 # -- a PDF page by page -----------------------------------------------------------
@@ -479,10 +442,6 @@ def epub_text(path: Path) -> str:
     return "".join(parts)
 
 
-def pdf_window(interview: m.Interview) -> int:
-    return RTL_PDF_WINDOW if interview.meta.script_direction == "rtl" else 0
-
-
 def pdf_pages(text: str) -> list[str]:
     """pdftotext's text cut into pages (it ends each page with a form feed)."""
     pages = text.split("\f")
@@ -515,8 +474,7 @@ def _fidelity_check(kind):
     def fn(ctx, path):
         text = ctx.memo(("text", kind), lambda: EXTRACT[kind](path))
         if kind in ("print", "screen"):
-            return fidelity(ctx.interview, text, pdf_window(ctx.interview), pages=_page_text(ctx, kind, path),
-                            kind=kind)
+            return fidelity(ctx.interview, text, pages=_page_text(ctx, kind, path), kind=kind)
         return fidelity(ctx.interview, text, kind=kind)
 
     fn.__name__ = f"text_{kind}"
