@@ -292,7 +292,9 @@ def test_model_of_the_plain_keyboard_interviews():
                                       "2020–2023 and a 5′10″ desk.\n")
     codes = [c["text"] for c in json_nodes(en, "Code")]
     assert codes == ["printf \"it's\" -- '...'"]
-    assert [link["href"] for link in json_nodes(en, "Link")] == ["https://example.org/style--guide"]
+    # The typed link, and the addresses written in the text, which become links to themselves.
+    assert sorted(link["href"] for link in json_nodes(en, "Link")) == [
+        "https://example.org/it's--here", "https://example.org/style--guide", "mailto:plain--text@example.org"]
     gb = model_json("en-gb")
     assert gb["meta"]["title"] == f"Why “home” isn’t a place{NB}– it’s people (British)"
     fr = model_json("fr")
@@ -417,8 +419,9 @@ EXTRACT = {".pdf": pdf_text, ".screen.pdf": pdf_text, ".epub": epub_text, ".docx
 
 def squash(text: str) -> str:
     """Text without any white space, line-end hyphens the layout added, or soft hyphens: what a
-    reader reads, whatever the line breaks."""
-    text = unicodedata.normalize("NFC", text).replace("\u00ad", "")
+    reader reads, whatever the line breaks (the DOCX joins a CJK question's characters with
+    invisible WORD JOINERs)."""
+    text = unicodedata.normalize("NFC", text).replace("\u00ad", "").replace("\u2060", "").replace("\u200b", "")
     text = re.sub("\u2010\\s*\n\\s*", "", text)
     return re.sub(r"\s+", "", text)
 

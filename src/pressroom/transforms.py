@@ -440,6 +440,9 @@ def _map_runs(node, fn):
     if isinstance(node, m.Exchange):
         return dataclasses.replace(node, question=fn(node.question),
                                    answer=tuple(_map_runs(b, fn) for b in node.answer))
+    if isinstance(node, m.BlockQuote) and node.attribution:
+        return dataclasses.replace(node, children=tuple(_map_runs(b, fn) for b in node.children),
+                                   attribution=fn(node.attribution))
     if isinstance(node, (m.BlockQuote, m.ListItem, m.Footnote)):
         return dataclasses.replace(node, children=tuple(_map_runs(b, fn) for b in node.children))
     if isinstance(node, m.List):
@@ -472,6 +475,52 @@ def _everywhere(iv: m.Interview, text_fn, runs_fn) -> m.Interview:
     )
 
 
+def _link_for(text: str) -> str | None:
+    """The link target of an address written in the text, or None if it is not one."""
+    from urllib.parse import urlsplit
+
+    if "@" in text and "://" not in text and not text.startswith(("mailto:", "www.")):
+        href = "mailto:" + text
+    elif text.startswith("www."):
+        href = "https://" + text
+    else:
+        href = text
+    try:
+        parts = urlsplit(href)
+        if parts.scheme in ("http", "https") and not parts.hostname:
+            return None
+    except ValueError:
+        return None
+    return href
+
+
+def autolink_inlines(nodes: tuple) -> tuple:
+    """Web and e-mail addresses written in the text become links to themselves (readers click
+    them in the screen PDF and the EPUB; PDF/UA wants a printed address to be a link). Not
+    inside a link or code."""
+    out: list = []
+    for n in nodes:
+        if isinstance(n, m.Text) and ("." in n.text):
+            last = 0
+            for mo in _PROTECTED.finditer(n.text):
+                href = _link_for(mo.group())
+                if href is None:
+                    continue
+                if mo.start() > last:
+                    out.append(m.Text(n.text[last:mo.start()]))
+                out.append(m.Link(href, (m.Text(mo.group()),)))
+                last = mo.end()
+            if last == 0:
+                out.append(n)
+            elif last < len(n.text):
+                out.append(m.Text(n.text[last:]))
+        elif isinstance(n, (m.Emphasis, m.Strong)):
+            out.append(dataclasses.replace(n, children=autolink_inlines(n.children)))
+        else:
+            out.append(n)
+    return tuple(out)
+
+
 def apply(interview: m.Interview, styles=None) -> m.Interview:
     """Apply the rules of the interview's language (``styles``: a ``Styles``, default the
     project's ``styles/``)."""
@@ -482,6 +531,7 @@ def apply(interview: m.Interview, styles=None) -> m.Interview:
     lang = interview.meta.lang
     typo = styles.typography(lang)
     iv = _everywhere(interview, lambda t: smarten(t, typo), lambda r: smarten_inlines(r, typo))
+    iv = _everywhere(iv, None, autolink_inlines)
     rule = rule_for(lang)
     if rule is not None:
         iv = dataclasses.replace(
