@@ -53,8 +53,8 @@ def outputs(tmp_path_factory) -> _Outputs:
 
 
 def copy_project(dst: Path) -> Path:
-    """A copy of the project in ``dst`` (src, styles, source, Makefile) sharing the real .venv."""
-    for name in ("src", "styles", "source"):
+    """A copy of the project in ``dst`` (src, styles, source, .ci, Makefile) sharing the real .venv."""
+    for name in ("src", "styles", "source", ".ci"):
         shutil.copytree(ROOT / name, dst / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("Makefile", "pyproject.toml"):
         shutil.copy2(ROOT / name, dst / name)
