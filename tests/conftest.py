@@ -15,6 +15,27 @@ sys.path.insert(0, str(Path(__file__).parent))
 SUFFIX = {"print": ".pdf", "screen": ".screen.pdf", "epub": ".epub", "docx": ".docx"}
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A tool run directly (subprocess) that is not installed: one line naming it and its package
+    (.ci/packages.txt) instead of a FileNotFoundError traceback."""
+    outcome = yield
+    report = outcome.get_result()
+    if call.excinfo is None or not call.excinfo.errisinstance(FileNotFoundError):
+        return
+    name = call.excinfo.value.filename
+    if not isinstance(name, str) or os.sep in name:
+        return
+    from system import missing_message
+
+    try:
+        message = missing_message(name)
+    except LookupError:
+        return
+    if message:
+        report.longrepr = message
+
+
 def run_cli(*args, check=True, **kw) -> subprocess.CompletedProcess:
     """Run ``python -m pressroom`` as a user would; returns the completed process."""
     proc = subprocess.run([sys.executable, "-m", "pressroom", *map(str, args)],
