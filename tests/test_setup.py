@@ -192,3 +192,38 @@ def test_make_redoes_the_check_when_the_list_changes(tmp_path):
     os.utime(packages, None)
     assert ".ci/setup --for 'make .venv/.system-test' --stamp .venv/.system-test pdf test" in \
         make(tree, "-n", ".venv/.system-test").stdout
+
+
+def test_pressroom_without_pango_says_so_in_one_line(tmp_path):
+    """No Pango: one line naming the packages, not cffi's OSError as an internal error."""
+    code = """if True:
+        import sys, cffi
+        real = cffi.FFI.dlopen
+        def dlopen(self, name, *args, **kw):
+            if 'pango' in str(name):
+                raise OSError("cannot load library '%s': %s: cannot open shared object file" % (name, name))
+            return real(self, name, *args, **kw)
+        cffi.FFI.dlopen = dlopen
+        from pressroom.cli import main
+        sys.exit(main(sys.argv[1:]))
+    """
+    from conftest import SOURCE
+
+    proc = subprocess.run([sys.executable, "-c", code, "pdf", str(SOURCE), "-o", str(tmp_path / "x.pdf")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1 and len(proc.stderr.splitlines()) == 1, proc.stderr
+    assert proc.stderr.startswith("pressroom: WeasyPrint cannot load a system library (cannot load library"), \
+        proc.stderr
+    assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in proc.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_pressroom_check_names_the_package_of_a_missing_tool(monkeypatch, tmp_path):
+    from pressroom.checks import core, tools
+
+    assert tools.missing("gs") == "gs is not installed (Debian package ghostscript)"
+    assert tools.missing("pdfinfo") == "pdfinfo is not installed (Debian package poppler-utils)"
+    assert tools.missing("no-such-tool") == "no-such-tool is not installed"
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(core.ToolMissing, match=r"^pdftotext is not installed \(Debian package poppler-utils\)$"):
+        core.run_tool(["pdftotext", "x.pdf", "-"])

@@ -93,7 +93,7 @@ def libreoffice(ctx, path):
 
     office = tools.soffice()
     if office is None:
-        raise ToolMissing("LibreOffice (soffice)")
+        raise ToolMissing("LibreOffice (soffice, Debian package libreoffice-writer-nogui)")
     work = ctx.scratch("libreoffice")
     profile = work / "profile"
     outdir = work / "out"
