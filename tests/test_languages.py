@@ -496,7 +496,8 @@ def libreoffice(built, tmp_path_factory):
 @pytest.mark.parametrize("lang", LANGS)
 def test_docx_converts_in_libreoffice(built, libreoffice, lang):
     # LibreOffice sets the DOCX with the system's fonts: without them the assertion below would fail.
-    need({"ar": "NotoNaskhArabic", "zh": "NotoSerifCJK"}.get(lang, "NotoSerif"), "pdffonts")
+    font = {"ar": "NotoNaskhArabic", "zh": "NotoSerifCJK"}.get(lang, "NotoSerif")
+    need(font, "pdffonts")
     built[lang]["docx"]
     pdf = libreoffice[lang]
     assert pdf.exists() and pdf.stat().st_size > 1000, f"LibreOffice did not convert {lang}.docx"
@@ -504,8 +505,7 @@ def test_docx_converts_in_libreoffice(built, libreoffice, lang):
     # LibreOffice renders with installed fonts: the script's Noto family must have been found
     # (Debian: fonts-noto-core, fonts-noto-cjk), not a substitute without the glyphs.
     fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
-    need = {"ar": "NotoNaskhArabic", "zh": "NotoSerifCJK"}.get(lang, "NotoSerif")
-    assert need in fonts, f"LibreOffice set {lang}.docx without {need}:\n{fonts}"
+    assert font in fonts, f"LibreOffice set {lang}.docx without {font}:\n{fonts}"
 
 
 @pytest.mark.parametrize("lang", LANGS)
