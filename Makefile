@@ -2,6 +2,7 @@
 #   make            all formats of every source
 #   make pdf        print (PDF/X-4) and screen (PDF/UA-1) editions
 #   make epub | docx | test | clean
+#   make fresh-test     make pdf and make test on a minimal Debian 12 (chroot; root, long)
 #   make check          every check on every output: one table, build/check.json
 #   make dist           hand-off bundles in build/dist/ (after the checks pass)
 #   make verify-repro   builds the bundles twice (other time zone, later) and compares hashes
@@ -10,6 +11,11 @@
 .DELETE_ON_ERROR:
 .SUFFIXES:
 SHELL := /bin/bash
+
+# The rules below need GNU make 4.3 or later (grouped targets, `&:`).
+ifeq ($(filter grouped-target,$(.FEATURES)),)
+$(error GNU make 4.3 or later is needed (this is $(MAKE_VERSION)): install it, e.g. from your system's packages, and run it as make or gmake)
+endif
 
 PYTHON  ?= python3
 VENV    := .venv
@@ -56,7 +62,7 @@ Q   := @
 say  = @printf '  %-7s %s\n' '$(1)' '$(2)'
 endif
 
-.PHONY: all pdf epub docx test clean proof bench check dist verify-repro
+.PHONY: all pdf epub docx test clean proof bench check dist verify-repro fresh-test
 all: pdf epub docx
 ifneq ($(REFUSED),0)
 	@echo "make: $(REFUSED) source(s) not built: their file names cannot be built (see above)" >&2; exit 2
@@ -65,8 +71,24 @@ pdf: $(PDFS)
 epub: $(EPUBS)
 docx: $(DOCXS)
 
+# The system packages (.ci/packages.txt) each goal needs: .ci/setup checks them, installs the missing
+# ones (Debian/Ubuntu, as root) or stops with one line naming them. A stamp per group keeps the
+# check out of the way; it is redone when the list (or .ci/setup) changes, and the tests' check
+# also when Debian's package database does (a package removed since is then put back or named).
+SETUP       := .ci/setup
+SYSTEM_DEPS := .ci/packages.txt $(SETUP)
+SYSTEM_PDF  := $(VENV)/.system-pdf
+SYSTEM_TEST := $(VENV)/.system-test
+SYSTEM_BENCH := $(VENV)/.system-bench
+$(SYSTEM_PDF): $(SYSTEM_DEPS)
+	$(Q)PYTHON=$(PYTHON) $(SETUP) --for 'make $(or $(MAKECMDGOALS),all)' --stamp $@ pdf
+$(SYSTEM_TEST): $(SYSTEM_DEPS) $(wildcard /var/lib/dpkg/status)
+	$(Q)PYTHON=$(PYTHON) $(SETUP) --for 'make $(or $(MAKECMDGOALS),all)' --stamp $@ pdf test
+$(SYSTEM_BENCH): $(SYSTEM_DEPS) $(wildcard /var/lib/dpkg/status)
+	$(Q)PYTHON=$(PYTHON) $(SETUP) --for 'make $(or $(MAKECMDGOALS),all)' --stamp $@ pdf test bench
+
 # The virtual environment, with the project installed (editable) and its pinned dependencies.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml | $(SYSTEM_PDF)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@
@@ -107,7 +129,7 @@ endif
 
 # Ace by DAISY (EPUB accessibility checker), pinned, run headless on the system's chromium.
 # No browser download: PUPPETEER_EXECUTABLE_PATH points tests at /usr/bin/chromium.
-$(VENV)/ace/.installed: | $(STAMP)
+$(VENV)/ace/.installed: | $(STAMP) $(SYSTEM_TEST)
 	PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 ELECTRON_SKIP_BINARY_DOWNLOAD=1 \
 	  npm install --prefix $(VENV)/ace --no-audit --no-fund --save-exact @daisy/ace-cli@1.4.6
 	@touch $@
@@ -152,13 +174,19 @@ verify-repro: $(STAMP) $(ACE)
 	  echo "verify-repro: $$(wc -l < $(REPRO)/a.sha256) files, identical hashes"; \
 	else echo "verify-repro: the two builds differ (above)" >&2; exit 1; fi
 
-test: $(STAMP) $(ACE)
+test: $(SYSTEM_TEST) $(STAMP) $(ACE)
 	$(PY) -m pytest -q
 
 # Benchmarks against pandoc and the cost curve (tests/bench/bench.py; results in build/bench/).
 # Options for the script go in BENCH_ARGS, e.g. make bench BENCH_ARGS='--runs 3 --scales 1,10'.
-bench: $(STAMP)
+bench: $(SYSTEM_BENCH) $(STAMP)
 	$(PY) tests/bench/bench.py $(BENCH_ARGS)
+
+# The two commands on a fresh machine: a minimal Debian 12 root (debootstrap), the README's
+# packages only, a clone of the current commit, then make pdf and make test in a chroot (root only;
+# takes long; not part of make test). FRESH_ROOT=<dir> says where (default /work/fresh-root/bookworm).
+fresh-test:
+	.ci/fresh-test $(FRESH_ROOT)
 
 clean:
 	rm -rf $(BUILD)

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 from conftest import SOURCE, run_cli
+from system import need
 
 from pressroom.package import normalise_zip
 
@@ -18,6 +19,8 @@ _CACHE: dict[str, object] = {}
 def checked_build(outputs, tmp_path_factory) -> tuple[Path, dict, str]:
     """(build folder, its report, the table printed): ``pressroom check`` run once per session."""
     if "build" not in _CACHE:
+        # The tools the checks run: a missing one would show only as a failed check in the table.
+        need("gs", "pdftotext", "java", "soffice", "node", "chromium")
         build = tmp_path_factory.mktemp("checked")
         for kind in ("print", "screen", "epub", "docx"):
             shutil.copy2(outputs[kind], build / outputs[kind].name)

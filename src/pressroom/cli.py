@@ -132,6 +132,11 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("PRESSROOM_DEBUG"):  # still one line, never a half-written output
             raise
         message = " ".join(str(e).split())[:300]
+        if isinstance(e, OSError) and "cannot load library" in message:  # cffi: WeasyPrint's Pango
+            print(f"pressroom: WeasyPrint cannot load a system library ({message[:160]}): install Pango and "
+                  "HarfBuzz (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b "
+                  "libharfbuzz-subset0; see README, 'A fresh machine')", file=sys.stderr)
+            return 1
         print(f"pressroom: internal error: {type(e).__name__}: {message} "
               "(please report it; PRESSROOM_DEBUG=1 shows the traceback)", file=sys.stderr)
         return 1

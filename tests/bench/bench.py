@@ -279,7 +279,7 @@ def make_tree(dst: Path, source_text: str, stem: str) -> Path:
     """A copy of the project (sharing the real .venv) whose source/ holds one interview."""
     dst.mkdir(parents=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
-    for name in ("src", "styles"):
+    for name in ("src", "styles", ".ci"):  # .ci: the system packages the Makefile checks
         shutil.copytree(ROOT / name, dst / name, ignore=ignore)
     # copy2 keeps modification times: pyproject.toml must not look newer than
     # .venv/.installed, or make would reinstall the shared environment.

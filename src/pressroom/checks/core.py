@@ -117,7 +117,9 @@ def run_tool(args: list[str], timeout: float = 300, **kw) -> subprocess.Complete
     """Run a tool; ``ToolMissing`` if it is not installed. Never raises on exit status."""
     exe = args[0]
     if shutil.which(exe) is None and not Path(exe).exists():
-        raise ToolMissing(f"{exe} is not installed")
+        from .tools import missing
+
+        raise ToolMissing(missing(exe))
     return subprocess.run(args, capture_output=True, timeout=timeout, **kw)
 
 

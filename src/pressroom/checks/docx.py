@@ -114,7 +114,7 @@ def libreoffice(ctx, path):
     """
     office = tools.soffice()
     if office is None:
-        raise ToolMissing("LibreOffice (soffice)")
+        raise ToolMissing("LibreOffice (soffice, Debian package libreoffice-writer-nogui)")
     work = ctx.scratch("libreoffice")
     pdf, proc = _soffice(office, work, "pdf", path)
     # LibreOffice exits 0 even when it could not read the file: the files and their text are the proof.

