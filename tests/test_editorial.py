@@ -165,7 +165,7 @@ def test_interviewee_lines_are_localised():
     assert interviewee_line("ar-nophoto").startswith("حوار مع ليلى منصور، رئيسة")
     assert interviewee_line("zh-photo") == "受访者：李文，世界气象组织高级水文学家"
     # Russian: a form that needs no declension of the name.
-    assert STRINGS["ru"]["interviewee"] == "Собеседник: {name}"
+    assert STRINGS["ru"]["interviewee"] == "Интервью: {name}"  # neither masculine nor feminine
     assert STRINGS["es"]["interviewee"] == "Entrevista con {name}"
 
 
