@@ -8,11 +8,13 @@ the print or screen stylesheet, the EPUB writer packages it with
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
 from lxml import etree
 
+from . import breaks
 from . import model as m
 from .styles import Strings
 
@@ -65,6 +67,88 @@ def _append_text(parent, text: str):
         parent.text = (parent.text or "") + text
 
 
+NBSP = "\u00a0"
+WORD_JOINER = "\u2060"
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_IS_CJK = re.compile(f"[{_CJK}]")
+#: Closing punctuation that may end a CJK line after the last character (never before it).
+_CJK_CLOSE = re.compile(f"[^{_CJK}\\w]*$")
+#: The last two words of a display line are bound (no single word on the last line); a word
+#: of up to this many characters before them is bound too ("L'avenir / de la migration")...
+_SHORT_WORD = 3
+#: ...as long as the bound words stay short enough for the narrowest measure (the A5 title).
+_MAX_PAIR = 20
+_MAX_TAIL = 24
+
+
+def _slots(el):
+    """The text slots of ``el`` in document order: (node, "text"|"tail"), without el's tail."""
+    out = [(el, "text")]
+    for child in el:
+        out.extend(_slots(child))
+        out.append((child, "tail"))
+    return out
+
+
+def bind_tail(el) -> None:
+    """Display only: keep the last words of a headline, standfirst or question together, so
+    its last line never holds one short word. Spaced scripts: the space before the last word
+    (and before a short word ahead of it) becomes a no-break space. CJK: a word joiner between
+    the last two characters."""
+    slots = [(n, a) for n, a in _slots(el) if getattr(n, a)]
+    text = "".join(getattr(n, a) for n, a in slots)
+    end = len(text.rstrip())
+    body = text[:end]
+    change: list[tuple[int, str]] = []  # (index in text, replacement of that character)
+    last = _CJK_CLOSE.sub("", body)
+    if last and _IS_CJK.match(last[-1]):
+        if len(last) >= 2 and _IS_CJK.match(last[-2]):
+            change.append((len(last) - 1, WORD_JOINER + last[-1]))
+    else:
+        # s[k] is the space between words[k] and words[k + 1].
+        spaces = [i for i, c in enumerate(body) if c == " "]
+        words = body.split(" ")
+        if spaces and len(words[-2]) + 1 + len(words[-1]) <= _MAX_PAIR:
+            change.append((spaces[-1], NBSP))
+            for k in range(len(spaces) - 2, max(-1, len(spaces) - 5), -1):
+                if len(words[k]) > _SHORT_WORD or end - spaces[k] + len(words[k]) > _MAX_TAIL:
+                    break
+                change.append((spaces[k], NBSP))
+    if not change:
+        return
+    pos = 0
+    for node, attr in slots:
+        value = getattr(node, attr)
+        chars = list(value)
+        for index, repl in change:
+            if pos <= index < pos + len(value):
+                chars[index - pos] = repl
+        setattr(node, attr, "".join(chars))
+        pos += len(value)
+
+
+def wrap_last_word(p, cls: str) -> None:
+    """Put the last word of paragraph ``p`` (with whatever is set against it: punctuation, a
+    note call) in ``<span class=cls>``, so a mark after it never starts a line alone."""
+    span = E("span", {"class": cls})
+    children = list(p)
+    for k in range(len(children), -1, -1):
+        value = (p.text if k == 0 else children[k - 1].tail) or ""
+        seen = value.rstrip() if k == len(children) else value
+        cut = max(seen.rfind(" "), seen.rfind(NBSP))
+        if cut >= 0 or k == 0:
+            cut = cut + 1 if cut >= 0 else 0
+            span.text = value[cut:]
+            if k == 0:
+                p.text = value[:cut]
+            else:
+                children[k - 1].tail = value[:cut]
+            for child in children[k:]:
+                span.append(child)  # moves it, with its tail
+            p.append(span)
+            return
+
+
 def page(meta: m.Metadata, title: str, epub: bool = False, stylesheets=(), meta_tags=()):
     """An empty XHTML document in the interview's language and direction: (html, body)."""
     nsmap = {None: XHTML}
@@ -84,6 +168,20 @@ def page(meta: m.Metadata, title: str, epub: bool = False, stylesheets=(), meta_
     return html, etree.SubElement(html, f"{{{XHTML}}}body")
 
 
+def _names_pattern(interview: m.Interview):
+    """A pattern for the names of the interviewer and interviewee as written in the text (any
+    spaces between their parts), whole words only; None without names."""
+    names = sorted({p.name.strip() for p in (interview.interviewer, interview.interviewee)
+                    if p is not None and p.name and p.name.strip()}, key=len, reverse=True)
+    alternatives = []
+    for name in names:
+        core = r"[ \u00a0\u202f]+".join(re.escape(part) for part in name.split())
+        before = "" if _IS_CJK.match(name[0]) else r"(?<!\w)"
+        after = "" if _IS_CJK.match(name[-1]) else r"(?!\w)"
+        alternatives.append(before + core + after)
+    return re.compile("|".join(alternatives)) if alternatives else None
+
+
 class HtmlBuilder:
     def __init__(self, interview: m.Interview, strings: Strings, options: HtmlOptions):
         self.iv = interview
@@ -92,6 +190,7 @@ class HtmlBuilder:
         self.block_count = 0
         self.notes = {n.number: n for n in interview.notes}
         self.seen_calls: set[int] = set()
+        self.names = _names_pattern(interview)
 
     # -- document -------------------------------------------------------
     def document(self) -> etree._Element:
@@ -114,9 +213,14 @@ class HtmlBuilder:
             fig = self.figure(iv.image)
             if fig is not None:
                 header.append(fig)
-        header.append(E("h1", {"class": "title", "id": "title"}, text=meta.title))
+        h1 = E("h1", {"class": "title", "id": "title"})
+        self.text(h1, meta.title)
+        bind_tail(h1)
+        header.append(h1)
         if meta.subtitle:
-            sub = E("p", {"class": "standfirst"}, text=meta.subtitle)
+            sub = E("p", {"class": "standfirst"})
+            self.text(sub, meta.subtitle)
+            bind_tail(sub)
             if self.o.epub:
                 sub.set("role", "doc-subtitle")
             header.append(sub)
@@ -129,9 +233,13 @@ class HtmlBuilder:
             art.append(intro)
         for ex in iv.exchanges:
             art.append(self.exchange(ex))
+        if iv.exchanges and iv.exchanges[-1].answer and isinstance(iv.exchanges[-1].answer[-1], m.Paragraph):
+            # The end mark (print.css) follows the last word of the interview, never alone.
+            wrap_last_word(art[-1][-1][-1], "end-word")
         if iv.interviewer and iv.interviewer.bio:
             note = E("footer", {"class": "interviewer-note", "id": "interviewer-note"})
-            p = E("p", text="* " + iv.interviewer.bio)
+            p = E("p")
+            self.text(p, "* " + iv.interviewer.bio)
             self.number(p)
             note.append(p)
             art.append(note)
@@ -157,11 +265,13 @@ class HtmlBuilder:
         if image.caption or image.credit:
             cap = E("figcaption")
             if image.caption:
-                cap.append(E("span", {"class": "caption"}, text=image.caption))
+                cap.append(E("span", {"class": "caption"}))
+                self.text(cap[-1], image.caption)
             if image.caption and image.credit:
                 _append_text(cap, " ")
             if image.credit:
-                cap.append(E("span", {"class": "credit"}, text=image.credit))
+                cap.append(E("span", {"class": "credit"}))
+                self.text(cap[-1], image.credit)
             fig.append(cap)
         self.number(fig)
         return fig
@@ -189,6 +299,7 @@ class HtmlBuilder:
         sec = E("section", {"class": "exchange", "id": ex.id})
         h = E("h2", {"class": "question"})
         self.inlines(h, ex.question)
+        bind_tail(h)
         self.number(h)
         sec.append(h)
         answer = E("div", {"class": "answer"})
@@ -233,9 +344,34 @@ class HtmlBuilder:
         for n in nodes:
             self.inline(parent, n)
 
+    def text(self, parent, text: str):
+        """Append display text: addresses get break opportunities after / ? & . - _ (and no
+        hyphenation), the interviewer's and interviewee's names are kept on one line."""
+        for is_address, piece in breaks.split_addresses(text):
+            if is_address:
+                parent.append(self.address(piece))
+                continue
+            last = 0
+            for mo in (self.names.finditer(piece) if self.names else ()):
+                _append_text(parent, piece[last:mo.start()])
+                parent.append(E("span", {"class": "name"}, text=mo.group()))
+                last = mo.end()
+            _append_text(parent, piece[last:])
+
+    @staticmethod
+    def address(address: str):
+        span = E("span", {"class": "url"})
+        parts = breaks.address_parts(address)
+        span.text = parts[0]
+        for part in parts[1:]:
+            wbr = E("wbr")
+            wbr.tail = part
+            span.append(wbr)
+        return span
+
     def inline(self, parent, n):
         if isinstance(n, m.Text):
-            _append_text(parent, n.text)
+            self.text(parent, n.text)
         elif isinstance(n, m.Emphasis):
             el = E("em")
             self.inlines(el, n.children)

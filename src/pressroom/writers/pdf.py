@@ -264,7 +264,8 @@ def _keep_compounds(root) -> None:
         return out, text[last:]
 
     for el in list(body.iter()):
-        if not isinstance(el.tag, str) or el.get("class") == "compound" or el.tag.endswith("}code"):
+        # Not inside an address: it breaks after its hyphens and nowhere else (html.py).
+        if not isinstance(el.tag, str) or el.get("class") in ("compound", "url") or el.tag.endswith("}code"):
             continue
         if el.text:
             parts, rest = spans(el.text)
@@ -274,7 +275,7 @@ def _keep_compounds(root) -> None:
                     span = H.E("span", {"class": "compound"}, text=word)
                     span.tail = parts[i + 1][0] if i + 1 < len(parts) else rest
                     el.insert(i, span)
-        if el.tail and el.getparent() is not None and el.getparent().get("class") != "compound":
+        if el.tail and el.getparent() is not None and el.getparent().get("class") not in ("compound", "url"):
             parts, rest = spans(el.tail)
             if parts:
                 parent = el.getparent()
