@@ -24,6 +24,17 @@ BREAK_AFTER = "/?&.-_"
 #: The longest address that builds (the de-facto URL limit of browsers and servers).
 MAX_ADDRESS = 2048
 
+#: Han, kana and their punctuation: text in these scripts may break between any two
+#: characters (UAX #14), so it has no "words" for the word limit.
+CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_BREAKS = re.compile(f"[{CJK}\u3000-\u303f\uff00-\uffef]")
+
+
+def unbreakable_runs(word: str) -> list[str]:
+    """A space-free word cut where CJK text may break: the runs a line cannot break inside."""
+    return [run for run in _CJK_BREAKS.split(word) if run]
+
+
 _PART = re.compile(r"[^/?&.\-_]*[/?&.\-_]+|[^/?&.\-_]+")
 
 

@@ -69,7 +69,7 @@ def _append_text(parent, text: str):
 
 NBSP = "\u00a0"
 WORD_JOINER = "\u2060"
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = breaks.CJK
 _IS_CJK = re.compile(f"[{_CJK}]")
 #: Closing punctuation that may end a CJK line after the last character (never before it).
 _CJK_CLOSE = re.compile(f"[^{_CJK}\\w]*$")

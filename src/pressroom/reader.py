@@ -15,6 +15,7 @@ import re
 import unicodedata
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 from markdown_it import MarkdownIt
@@ -676,7 +677,9 @@ class _Reader:
     def _check_text(self, content, line):
         for word in content.split():
             if len(word) > MAX_WORD:
-                self._check_long_word(word, line)
+                for run in breaks.unbreakable_runs(word):
+                    if len(run) > MAX_WORD:
+                        self._check_long_word(run, line)
         undefined = re.search(r"\[\^([^\]\s]+)\]", content)
         if undefined:
             raise self.error(line, f"footnote [^{undefined.group(1)}] is used but never defined",
@@ -704,8 +707,9 @@ class _Reader:
                              f"add spaces, or shorten it: words may have up to {MAX_WORD} characters")
 
     def _check_link(self, href: str, line: int):
-        if len(href) > MAX_ADDRESS:
-            raise self.error(line, f"link target of {len(href)} characters is too long",
+        written = unquote(href)  # as the author wrote it, before markdown-it's percent-encoding
+        if len(written) > MAX_ADDRESS:
+            raise self.error(line, f"link target of {len(written)} characters is too long",
                              f"addresses may have up to {MAX_ADDRESS} characters; link a shorter address")
         scheme = re.match(r"^([a-z][a-z0-9+.-]*):", href.strip(), re.I)
         if not scheme or scheme.group(1).lower() not in LINK_SCHEMES:

@@ -267,10 +267,38 @@ def _line_texts(line) -> list:
     return [b for b in line.descendants() if isinstance(b, boxes.TextBox) and b.text]
 
 
-def hyphen_ladders(document) -> list[tuple[object, str, int]]:
-    """Hyphenated line ends beyond MAX_HYPHENATED_LINES in a row, one per paragraph:
-    (WeasyPrint element of the word's text, the word, its occurrence among the whole-word
-    occurrences in that element's own text, 0-based)."""
+def _hyphenated_word(lines: list, j: int):
+    """(WeasyPrint element of its text, word, occurrence) of the word hyphenated at the end of
+    lines[j]: the occurrence counts the whole-word occurrences before it in that element's own
+    text (0-based). None if it cannot be told."""
+    texts = _line_texts(lines[j])
+    last = texts[-1]
+    mark = last.style["hyphenate_character"]
+    head = re.search(r"(\w+)$", last.text[:-len(mark)])
+    following = _line_texts(lines[j + 1])
+    rest = re.match(r"\w+", following[0].text) if following else None
+    if not head or not rest:
+        return None
+    word = head.group(1) + rest.group(0)
+    # The element's own text up to the break, with the hyphenation marks taken out.
+    before = []
+    for line in lines[:j + 1]:
+        line_texts = _line_texts(line)
+        for t in line_texts:
+            if t.element is last.element and t.element_tag == last.element_tag:
+                text = t.text
+                if t is line_texts[-1] and text.endswith(mark):
+                    text = text[:-len(mark)]
+                before.append(text)
+    joined = "".join(before) + rest.group(0)
+    count = len(re.findall(rf"(?<!\w){re.escape(word)}(?!\w)", joined)) - 1
+    return last.element, word, count
+
+
+def hyphen_ladders(document) -> list[tuple[object, list]]:
+    """The first run of more than MAX_HYPHENATED_LINES hyphenated lines of every paragraph:
+    (the paragraph's WeasyPrint element, the words hyphenated at the ends of the run's last
+    MAX_HYPHENATED_LINES + 1 lines, last line first, each as ``_hyphenated_word`` gives it)."""
     from weasyprint.formatting_structure import boxes
 
     lines_of: dict[int, list] = {}
@@ -294,40 +322,25 @@ def hyphen_ladders(document) -> list[tuple[object, str, int]]:
                 run = 0
                 continue
             run += 1
-            if run <= MAX_HYPHENATED_LINES:
-                continue
-            head = re.search(r"(\w+)$", last.text[:-len(mark)])
-            following = _line_texts(lines[i + 1])
-            rest = re.match(r"\w+", following[0].text) if following else None
-            if not head or not rest:
+            if run > MAX_HYPHENATED_LINES:
+                words = [_hyphenated_word(lines, j) for j in range(i, i - MAX_HYPHENATED_LINES - 1, -1)]
+                found.append((block, [w for w in words if w is not None]))
                 break
-            word = head.group(1) + rest.group(0)
-            # The element's own text before the break, with the hyphenation marks taken out.
-            before = []
-            for line_before in lines[:i + 1]:
-                for t in _line_texts(line_before):
-                    if t.element is last.element and t.element_tag == last.element_tag:
-                        text = t.text
-                        if t is _line_texts(line_before)[-1] and text.endswith(mark) and line_before is not lines[-1]:
-                            text = text[:-len(mark)]
-                        before.append(text)
-            joined = "".join(before)
-            count = len(re.findall(rf"(?<!\w){re.escape(word)}(?!\w)", joined + rest.group(0))) - 1
-            found.append((last.element, word, count))
-            break
     return found
 
 
 #: A justified line whose word gap is wider than this many normal spaces is loose (issue 14:
-#: "about twice" is a defect; the writer aims lower so that a proof reader never sees one).
-LOOSE_RATIO = 1.8
+#: "about twice" is a defect; the writer aims lower, so that one measured in the PDF, with the
+#: glyphs' side bearings, stays under 2).
+LOOSE_RATIO = 1.7
 #: The normal word space of the shipped fonts, in em (their space glyphs: 0.26 for Noto Serif
 #: and Sans, 0.221 for Noto Naskh Arabic, 0.22-0.26 for Noto CJK).
 SPACE_EM = {"Pressroom Naskh": 0.221}
 SPACE_EM_DEFAULT = 0.26
 #: What ``laid_out`` may try on a paragraph with a loose line, in this order (classes of
 #: base.css: a little tighter or looser tracking, narrower spaces); the best one is kept.
-FIT_VARIANTS = ("fit-tight", "fit-tighter", "fit-loose", "fit-words")
+FIT_VARIANTS = ("fit-tight", "fit-tighter", "fit-tightest", "fit-loose", "fit-looser", "fit-words",
+                "fit-tight-words")
 
 
 def loose_lines(document) -> dict[int, tuple[object, float]]:
@@ -347,8 +360,11 @@ def loose_lines(document) -> dict[int, tuple[object, float]]:
                     continue
                 family = t.style["font_family"][0] if t.style["font_family"] else ""
                 space = SPACE_EM.get(family, SPACE_EM_DEFAULT) * t.style["font_size"]
-                ratio = (space + extra) / space
-                if ratio > out.get(id(line.element), (None, 0))[1]:
+                # The gap as set: the space, its justification, word- and letter-spacing
+                # (after the letter before it and after the space itself).
+                tracking = t.style["letter_spacing"] if t.style["letter_spacing"] != "normal" else 0
+                ratio = (space + extra + t.style["word_spacing"] + 2 * tracking) / space
+                if ratio > LOOSE_RATIO and ratio > out.get(id(line.element), (None, 0))[1]:
                     out[id(line.element)] = (line.element, ratio)
     return out
 
@@ -377,7 +393,29 @@ def _element_at(root, path: list[int]):
     return el
 
 
-def _no_hyphen(el, word: str, occurrence: int) -> bool:
+def _mark_word(root, candidate):
+    """Mark a word that ``_hyphenated_word`` found, given as (path of its element, the
+    element's tag, word, occurrence), not to be hyphenated; returns the span or None."""
+    path, tag, word, occurrence = candidate
+    target = _element_at(root, path)
+    if target is None or etree_local(target.tag) != tag:
+        return None
+    return _no_hyphen(target, word, occurrence)
+
+
+def _unwrap(span) -> None:
+    """Undo ``_no_hyphen``: the span's text goes back into its parent."""
+    parent = span.getparent()
+    text = (span.text or "") + (span.tail or "")
+    previous = span.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    parent.remove(span)
+
+
+def _no_hyphen(el, word: str, occurrence: int):
     """Wrap the occurrence-th whole-word ``word`` of el's own text in <span class="nohyphen">."""
     slots = [(el, "text")] + [(c, "tail") for c in el]
     seen = 0
@@ -394,8 +432,8 @@ def _no_hyphen(el, word: str, occurrence: int) -> bool:
                 el.insert(0, span)
             else:
                 node.addnext(span)
-            return True
-    return False
+            return span
+    return None
 
 
 def laid_out(interview: m.Interview, styles: Styles, edition: str, render):
@@ -412,16 +450,33 @@ def laid_out(interview: m.Interview, styles: Styles, edition: str, render):
     """
     root = _root_for(interview, styles, edition)
     doc, document = render(H.to_bytes(root).decode("utf-8"))
+    # The ladder being fixed in each paragraph: (candidates, index tried, the span, ratio before).
+    fixing: dict[tuple, list] = {}
     for _ in range(MAX_LAYOUT_PASSES):
-        ladders = hyphen_ladders(document)
-        if not ladders:
-            break
         parents = {c: p for p in doc.etree_element.iter() for c in p}
+        loose = {tuple(_path(el, parents)): r for el, r in loose_lines(document).values()}
         changed = False
-        for element, word, occurrence in ladders:
-            target = _element_at(root, _path(element, parents))
-            if target is not None and etree_local(target.tag) == etree_local(element.tag) \
-                    and _no_hyphen(target, word, occurrence):
+        # A fix that made its paragraph loose is undone, and the run's line before tried instead.
+        retried = set()
+        for key, state in list(fixing.items()):
+            candidates, index, span, ratio_before = state
+            if loose.get(key, 1.0) <= max(ratio_before, LOOSE_RATIO) or index + 1 >= len(candidates):
+                continue
+            if span is not None:
+                _unwrap(span)
+            state[1] = index + 1
+            state[2] = _mark_word(root, candidates[index + 1])
+            retried.add(key)
+            changed = True
+        for block, words in hyphen_ladders(document):
+            key = tuple(_path(block, parents))
+            if key in retried:
+                continue
+            # A ladder in a paragraph already fixed is a later run: the earlier fix stays.
+            candidates = [(_path(el, parents), etree_local(el.tag), w, n) for el, w, n in words]
+            span = _mark_word(root, candidates[0]) if candidates else None
+            if span is not None:
+                fixing[key] = [candidates, 0, span, loose.get(key, 1.0)]
                 changed = True
         if not changed:
             break
@@ -440,7 +495,7 @@ def laid_out(interview: m.Interview, styles: Styles, edition: str, render):
         t_doc, t_document = render(H.to_bytes(trial).decode("utf-8"))
         t_parents = {c: p for p in t_doc.etree_element.iter() for c in p}
         t_loose = {tuple(_path(el, t_parents)): r for el, r in loose_lines(t_document).values()}
-        laddered = {tuple(_path(el, t_parents)) for el, _w, _o in hyphen_ladders(t_document)}
+        laddered = {tuple(_path(el, t_parents)) for el, _words in hyphen_ladders(t_document)}
         for key, path in paths.items():
             if tuple(path) in laddered:
                 continue
