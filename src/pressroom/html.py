@@ -136,6 +136,10 @@ def wrap_last_word(p, cls: str) -> None:
         value = (p.text if k == 0 else children[k - 1].tail) or ""
         seen = value.rstrip() if k == len(children) else value
         cut = max(seen.rfind(" "), seen.rfind(NBSP))
+        hanzi = [mo.start() for mo in _IS_CJK.finditer(value)]
+        if hanzi and hanzi[-1] >= cut:
+            # CJK text has no spaces: only its last character goes with the mark.
+            cut = hanzi[-1] - 1
         if cut >= 0 or k == 0:
             cut = cut + 1 if cut >= 0 else 0
             span.text = value[cut:]

@@ -503,11 +503,11 @@ def laid_out(interview: m.Interview, styles: Styles, edition: str, render):
             if ratio < best[key][0] - 0.01:
                 best[key] = (ratio, variant)
     chosen = [(paths[key], variant) for key, (_r, variant) in best.items() if variant]
-    if not chosen:
-        return doc, document
-    for path, variant in chosen:
-        _add_class(_element_at(root, path), variant)
-    return render(H.to_bytes(root).decode("utf-8"))
+    if chosen:
+        for path, variant in chosen:
+            _add_class(_element_at(root, path), variant)
+        doc, document = render(H.to_bytes(root).decode("utf-8"))
+    return doc, document
 
 
 def _add_class(el, cls: str) -> None:
