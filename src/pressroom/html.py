@@ -76,9 +76,10 @@ _CJK_CLOSE = re.compile(f"[^{_CJK}\\w]*$")
 #: The last two words of a display line are bound (no single word on the last line); a word
 #: of up to this many characters before them is bound too ("L'avenir / de la migration")...
 _SHORT_WORD = 3
-#: ...as long as the bound words stay short enough for the narrowest measure (the A5 title).
-_MAX_PAIR = 20
-_MAX_TAIL = 24
+#: ...as long as the bound words fit the narrowest measure: the title's (36 pt on A4, 24 pt on
+#: A5: about 18 characters a line), the standfirst's and questions' (40 and more).
+_MAX_PAIR = {"title": 16, "other": 28}
+_MAX_TAIL = {"title": 18, "other": 32}
 
 
 def _slots(el):
@@ -90,7 +91,7 @@ def _slots(el):
     return out
 
 
-def bind_tail(el) -> None:
+def bind_tail(el, kind: str = "other") -> None:
     """Display only: keep the last words of a headline, standfirst or question together, so
     its last line never holds one short word. Spaced scripts: the space before the last word
     (and before a short word ahead of it) becomes a no-break space. CJK: a word joiner between
@@ -108,10 +109,10 @@ def bind_tail(el) -> None:
         # s[k] is the space between words[k] and words[k + 1].
         spaces = [i for i, c in enumerate(body) if c == " "]
         words = body.split(" ")
-        if spaces and len(words[-2]) + 1 + len(words[-1]) <= _MAX_PAIR:
+        if spaces and len(words[-2]) + 1 + len(words[-1]) <= _MAX_PAIR[kind]:
             change.append((spaces[-1], NBSP))
             for k in range(len(spaces) - 2, max(-1, len(spaces) - 5), -1):
-                if len(words[k]) > _SHORT_WORD or end - spaces[k] + len(words[k]) > _MAX_TAIL:
+                if len(words[k]) > _SHORT_WORD or end - spaces[k] + len(words[k]) > _MAX_TAIL[kind]:
                     break
                 change.append((spaces[k], NBSP))
     if not change:
@@ -219,7 +220,7 @@ class HtmlBuilder:
                 header.append(fig)
         h1 = E("h1", {"class": "title", "id": "title"})
         self.text(h1, meta.title)
-        bind_tail(h1)
+        bind_tail(h1, "title")
         header.append(h1)
         if meta.subtitle:
             sub = E("p", {"class": "standfirst"})

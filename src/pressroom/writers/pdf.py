@@ -249,7 +249,48 @@ def _root_for(interview: m.Interview, styles: Styles, edition: str):
     root = H.build(interview, strings, opts)
     _add_publication(root, meta)
     _keep_compounds(root)
+    _soft_hyphens(root, meta.lang)
     return root
+
+
+#: Words at least this long get their break points as soft hyphens (below).
+LONG_WORD = 24
+#: Where hyphenation is off (styles/base.css), or the text is not running text.
+_NO_SOFT_HYPHENS = {"url", "name", "nohyphen", "compound", "title", "standfirst", "question", "byline",
+                    "kicker", "footnote", "interviewer-note", "caption", "credit", "fpo"}
+
+
+def _soft_hyphens(root, lang: str) -> None:
+    """Display only: put soft hyphens at the dictionary's break points (3 letters on either
+    side) into words of LONG_WORD letters or more. WeasyPrint 70 does not hyphenate a word
+    longer than the whole line when it starts a line (it runs past the margin); the line
+    breaker does break at a soft hyphen, and adds the hyphen there."""
+    import pyphen
+
+    tag = "en_US" if lang.lower() == "en" else pyphen.language_fallback(lang.replace("-", "_"))
+    if not tag or lang.lower().split("-")[0] in ("ar", "zh", "ja", "ko"):
+        return
+    dictionary = pyphen.Pyphen(lang=tag, left=3, right=3)
+    long_word = re.compile(rf"[^\W\d_]{{{LONG_WORD},}}")
+
+    def hyphenate(text):
+        return long_word.sub(lambda mo: dictionary.inserted(mo.group(), hyphen="\u00ad"), text) if text else text
+
+    body = root.find(f"{{{H.XHTML}}}body")
+
+    def walk(el, allowed):
+        classes = set((el.get("class") or "").split())
+        local = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
+        allowed = allowed and not (classes & _NO_SOFT_HYPHENS) and local not in ("code", "h1", "h2", "figcaption")
+        if allowed:
+            el.text = hyphenate(el.text)
+        for child in el:
+            walk(child, allowed)
+            if allowed:
+                child.tail = hyphenate(child.tail)
+
+    if body is not None:
+        walk(body, True)
 
 
 # -- layout passes ----------------------------------------------------------------------------
