@@ -218,7 +218,8 @@ class HtmlBuilder:
             fig = self.figure(iv.image)
             if fig is not None:
                 header.append(fig)
-        h1 = E("h1", {"class": "title", "id": "title"})
+        # The PDF bookmark's label: the text with its own spaces, not the no-break ones below.
+        h1 = E("h1", {"class": "title", "id": "title", "data-bookmark": " ".join(meta.title.split())})
         self.text(h1, meta.title)
         bind_tail(h1, "title")
         header.append(h1)
@@ -302,7 +303,7 @@ class HtmlBuilder:
 
     def exchange(self, ex: m.Exchange):
         sec = E("section", {"class": "exchange", "id": ex.id})
-        h = E("h2", {"class": "question"})
+        h = E("h2", {"class": "question", "data-bookmark": " ".join(m.plain_text(ex.question).split())})
         self.inlines(h, ex.question)
         bind_tail(h)
         self.number(h)

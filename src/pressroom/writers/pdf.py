@@ -253,11 +253,15 @@ def _root_for(interview: m.Interview, styles: Styles, edition: str):
     return root
 
 
-#: Words at least this long get their break points as soft hyphens (below).
+#: Words at least this long get their break points as soft hyphens (below); in the title,
+#: standfirst and questions (no hyphenation otherwise) only words that cannot fit a line of
+#: the A4 title (36 pt: about 18 letters).
 LONG_WORD = 24
+LONG_DISPLAY_WORD = 18
 #: Where hyphenation is off (styles/base.css), or the text is not running text.
-_NO_SOFT_HYPHENS = {"url", "name", "nohyphen", "compound", "title", "standfirst", "question", "byline",
+_NO_SOFT_HYPHENS = {"url", "name", "nohyphen", "compound", "byline",
                     "kicker", "footnote", "interviewer-note", "caption", "credit", "fpo"}
+_DISPLAY = {"title", "standfirst", "question"}
 
 
 def _soft_hyphens(root, lang: str) -> None:
@@ -271,26 +275,39 @@ def _soft_hyphens(root, lang: str) -> None:
     if not tag or lang.lower().split("-")[0] in ("ar", "zh", "ja", "ko"):
         return
     dictionary = pyphen.Pyphen(lang=tag, left=3, right=3)
-    long_word = re.compile(rf"[^\W\d_]{{{LONG_WORD},}}")
+    patterns = {n: re.compile(rf"[^\W\d_]{{{n},}}") for n in (LONG_WORD, LONG_DISPLAY_WORD)}
 
-    def hyphenate(text):
-        return long_word.sub(lambda mo: dictionary.inserted(mo.group(), hyphen="\u00ad"), text) if text else text
+    def soft(word):
+        # No piece shorter than 3 letters between two breaks either ("zusamme-n-a-rbeit").
+        kept, last = [], 0
+        for pos in dictionary.positions(word):
+            if pos - last >= 3 and len(word) - pos >= 3:
+                kept.append(pos)
+                last = pos
+        return "".join(word[a:b] + ("\u00ad" if b < len(word) else "")
+                       for a, b in zip([0] + kept, kept + [len(word)]))
+
+    def hyphenate(text, n):
+        if not text:
+            return text
+        return patterns[n].sub(lambda mo: soft(mo.group()), text)
 
     body = root.find(f"{{{H.XHTML}}}body")
 
-    def walk(el, allowed):
+    def walk(el, allowed, n):
         classes = set((el.get("class") or "").split())
         local = el.tag.rsplit("}", 1)[-1] if isinstance(el.tag, str) else ""
-        allowed = allowed and not (classes & _NO_SOFT_HYPHENS) and local not in ("code", "h1", "h2", "figcaption")
+        allowed = allowed and not (classes & _NO_SOFT_HYPHENS) and local not in ("code", "figcaption")
+        n = LONG_DISPLAY_WORD if classes & _DISPLAY else n
         if allowed:
-            el.text = hyphenate(el.text)
+            el.text = hyphenate(el.text, n)
         for child in el:
-            walk(child, allowed)
+            walk(child, allowed, n)
             if allowed:
-                child.tail = hyphenate(child.tail)
+                child.tail = hyphenate(child.tail, n)
 
     if body is not None:
-        walk(body, True)
+        walk(body, True, LONG_WORD)
 
 
 # -- layout passes ----------------------------------------------------------------------------
@@ -337,23 +354,29 @@ def _hyphenated_word(lines: list, j: int):
 
 
 def hyphen_ladders(document) -> list[tuple[object, list]]:
-    """The first run of more than MAX_HYPHENATED_LINES hyphenated lines of every paragraph:
-    (the paragraph's WeasyPrint element, the words hyphenated at the ends of the run's last
-    MAX_HYPHENATED_LINES + 1 lines, last line first, each as ``_hyphenated_word`` gives it)."""
+    """Hyphenations to undo, the first of every paragraph: a run of more than
+    MAX_HYPHENATED_LINES hyphenated lines, or a hyphenated last line of a page (the word would
+    be cut by the page turn, and the folio read into it). Each as (the paragraph's WeasyPrint
+    element, the words that may be kept whole to fix it, best first, each as
+    ``_hyphenated_word`` gives it): for a run, the words at the ends of its last
+    MAX_HYPHENATED_LINES + 1 lines, last line first."""
     from weasyprint.formatting_structure import boxes
 
     lines_of: dict[int, list] = {}
+    pages_of: dict[int, list] = {}
     order: list = []
-    for page in document.pages:
+    for n, page in enumerate(document.pages):
         for box in page._page_box.descendants():
             if isinstance(box, boxes.LineBox) and box.element is not None:
                 if id(box.element) not in lines_of:
                     lines_of[id(box.element)] = []
+                    pages_of[id(box.element)] = []
                     order.append(box.element)
                 lines_of[id(box.element)].append(box)
+                pages_of[id(box.element)].append(n)
     found = []
     for block in order:
-        lines = lines_of[id(block)]
+        lines, pages = lines_of[id(block)], pages_of[id(block)]
         run = 0
         for i, line in enumerate(lines):
             texts = _line_texts(line)
@@ -363,6 +386,10 @@ def hyphen_ladders(document) -> list[tuple[object, list]]:
                 run = 0
                 continue
             run += 1
+            if pages[i + 1] != pages[i]:
+                word = _hyphenated_word(lines, i)
+                found.append((block, [word] if word else []))
+                break
             if run > MAX_HYPHENATED_LINES:
                 words = [_hyphenated_word(lines, j) for j in range(i, i - MAX_HYPHENATED_LINES - 1, -1)]
                 found.append((block, [w for w in words if w is not None]))
@@ -482,8 +509,9 @@ def laid_out(interview: m.Interview, styles: Styles, edition: str, render):
     two passes WeasyPrint has no property for (issue 14). Deterministic: the same source gives
     the same passes and the same bytes. Returns (weasyprint.HTML, Document).
 
-    1. Hyphen ladders: the word that would end a third hyphenated line in a row is marked not
-       to be hyphenated (``.nohyphen``), and the text laid out again.
+    1. Hyphen ladders: the word that would end a third hyphenated line in a row (or, if that
+       makes the paragraph loose, the line before it) is marked not to be hyphenated
+       (``.nohyphen``), and the text laid out again; so is a word hyphenated across a page.
     2. Loose lines: every paragraph with a justified line looser than LOOSE_RATIO is laid out
        with each of FIT_VARIANTS (all such paragraphs at once: a paragraph's lines depend only
        on its own text and measure), and keeps the variant whose worst line is tightest,
@@ -491,37 +519,41 @@ def laid_out(interview: m.Interview, styles: Styles, edition: str, render):
     """
     root = _root_for(interview, styles, edition)
     doc, document = render(H.to_bytes(root).decode("utf-8"))
-    # The ladder being fixed in each paragraph: (candidates, index tried, the span, ratio before).
-    fixing: dict[tuple, list] = {}
-    for _ in range(MAX_LAYOUT_PASSES):
-        parents = {c: p for p in doc.etree_element.iter() for c in p}
-        loose = {tuple(_path(el, parents)): r for el, r in loose_lines(document).values()}
-        changed = False
-        # A fix that made its paragraph loose is undone, and the run's line before tried instead.
-        retried = set()
-        for key, state in list(fixing.items()):
-            candidates, index, span, ratio_before = state
-            if loose.get(key, 1.0) <= max(ratio_before, LOOSE_RATIO) or index + 1 >= len(candidates):
-                continue
-            if span is not None:
-                _unwrap(span)
-            state[1] = index + 1
-            state[2] = _mark_word(root, candidates[index + 1])
-            retried.add(key)
-            changed = True
-        for block, words in hyphen_ladders(document):
-            key = tuple(_path(block, parents))
-            if key in retried:
-                continue
-            # A ladder in a paragraph already fixed is a later run: the earlier fix stays.
-            candidates = [(_path(el, parents), etree_local(el.tag), w, n) for el, w, n in words]
-            span = _mark_word(root, candidates[0]) if candidates else None
-            if span is not None:
-                fixing[key] = [candidates, 0, span, loose.get(key, 1.0)]
+    def settle(doc, document):
+        # The ladder being fixed in each paragraph: (candidates, index tried, the span, ratio before).
+        fixing: dict[tuple, list] = {}
+        for _ in range(MAX_LAYOUT_PASSES):
+            parents = {c: p for p in doc.etree_element.iter() for c in p}
+            loose = {tuple(_path(el, parents)): r for el, r in loose_lines(document).values()}
+            changed = False
+            # A fix that made its paragraph loose is undone, and the run's line before tried instead.
+            retried = set()
+            for key, state in list(fixing.items()):
+                candidates, index, span, ratio_before = state
+                if loose.get(key, 1.0) <= max(ratio_before, LOOSE_RATIO) or index + 1 >= len(candidates):
+                    continue
+                if span is not None:
+                    _unwrap(span)
+                state[1] = index + 1
+                state[2] = _mark_word(root, candidates[index + 1])
+                retried.add(key)
                 changed = True
-        if not changed:
-            break
-        doc, document = render(H.to_bytes(root).decode("utf-8"))
+            for block, words in hyphen_ladders(document):
+                key = tuple(_path(block, parents))
+                if key in retried:
+                    continue
+                # A ladder in a paragraph already fixed is a later run: the earlier fix stays.
+                candidates = [(_path(el, parents), etree_local(el.tag), w, n) for el, w, n in words]
+                span = _mark_word(root, candidates[0]) if candidates else None
+                if span is not None:
+                    fixing[key] = [candidates, 0, span, loose.get(key, 1.0)]
+                    changed = True
+            if not changed:
+                break
+            doc, document = render(H.to_bytes(root).decode("utf-8"))
+        return doc, document
+
+    doc, document = settle(doc, document)
 
     loose = loose_lines(document)
     if not loose:
@@ -548,6 +580,8 @@ def laid_out(interview: m.Interview, styles: Styles, edition: str, render):
         for path, variant in chosen:
             _add_class(_element_at(root, path), variant)
         doc, document = render(H.to_bytes(root).decode("utf-8"))
+        # The variants change the paragraphs' heights, so the pages may now break elsewhere.
+        doc, document = settle(doc, document)
     return doc, document
 
 
