@@ -299,7 +299,7 @@ def _body_words(iv) -> set[str]:
 def _line_runs(path: Path, text: str) -> list[list[str]]:
     """Every run of consecutive text lines that together read ``text`` (spaces ignored)."""
     want = re.sub(r"\s+", "", text)
-    lines = [re.sub(r"[\s\u2060]+", "", line) for line in text_lines(path)]
+    lines = [re.sub(r"[\s\u2060\u00ad]+", "", line).removesuffix(HYPHEN) for line in text_lines(path)]
     runs = []
     for i in range(len(lines)):
         acc, j = "", i

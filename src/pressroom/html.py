@@ -219,14 +219,14 @@ class HtmlBuilder:
             if fig is not None:
                 header.append(fig)
         # The PDF bookmark's label: the text with its own spaces, not the no-break ones below.
-        h1 = E("h1", {"class": "title", "id": "title", "data-bookmark": " ".join(meta.title.split())})
+        h1 = E("h1", {"class": "title", "id": "title"})
         self.text(h1, meta.title)
-        bind_tail(h1, "title")
+        self.bind(h1, "title", meta.title)
         header.append(h1)
         if meta.subtitle:
             sub = E("p", {"class": "standfirst"})
             self.text(sub, meta.subtitle)
-            bind_tail(sub)
+            self.bind(sub, "other")
             if self.o.epub:
                 sub.set("role", "doc-subtitle")
             header.append(sub)
@@ -303,9 +303,9 @@ class HtmlBuilder:
 
     def exchange(self, ex: m.Exchange):
         sec = E("section", {"class": "exchange", "id": ex.id})
-        h = E("h2", {"class": "question", "data-bookmark": " ".join(m.plain_text(ex.question).split())})
+        h = E("h2", {"class": "question"})
         self.inlines(h, ex.question)
-        bind_tail(h)
+        self.bind(h, "other", m.plain_text(ex.question))
         self.number(h)
         sec.append(h)
         answer = E("div", {"class": "answer"})
@@ -349,6 +349,16 @@ class HtmlBuilder:
     def inlines(self, parent, nodes):
         for n in nodes:
             self.inline(parent, n)
+
+    def bind(self, el, kind: str, bookmark: str | None = None):
+        """The PDF's display-only binding of the last words (``bind_tail``); the EPUB's text is
+        left as written (reading systems set their own lines). ``bookmark``: the PDF bookmark's
+        label, with the text's own spaces."""
+        if self.o.epub:
+            return
+        bind_tail(el, kind)
+        if bookmark is not None:
+            el.set("data-bookmark", " ".join(bookmark.split()))
 
     def text(self, parent, text: str):
         """Append display text: addresses get break opportunities after / ? & . - _ (and no

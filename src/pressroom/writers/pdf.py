@@ -253,15 +253,15 @@ def _root_for(interview: m.Interview, styles: Styles, edition: str):
     return root
 
 
-#: Words at least this long get their break points as soft hyphens (below); in the title,
-#: standfirst and questions (no hyphenation otherwise) only words that cannot fit a line of
-#: the A4 title (36 pt: about 18 letters).
+#: Words at least this long get their break points as soft hyphens (below); in the title (no
+#: hyphenation otherwise) only words that cannot fit a line of it (36 pt on A4: about 18
+#: letters). (CSS overflow-wrap is no help: WeasyPrint then breaks anywhere, even in addresses.)
 LONG_WORD = 24
 LONG_DISPLAY_WORD = 18
 #: Where hyphenation is off (styles/base.css), or the text is not running text.
-_NO_SOFT_HYPHENS = {"url", "name", "nohyphen", "compound", "byline",
+_NO_SOFT_HYPHENS = {"url", "name", "nohyphen", "compound", "byline", "standfirst", "question",
                     "kicker", "footnote", "interviewer-note", "caption", "credit", "fpo"}
-_DISPLAY = {"title", "standfirst", "question"}
+_DISPLAY = {"title"}
 
 
 def _soft_hyphens(root, lang: str) -> None:
@@ -332,9 +332,9 @@ def _hyphenated_word(lines: list, j: int):
     texts = _line_texts(lines[j])
     last = texts[-1]
     mark = last.style["hyphenate_character"]
-    head = re.search(r"(\w+)$", last.text[:-len(mark)])
+    head = re.search(r"([\w\u00ad]+)$", last.text[:-len(mark)])
     following = _line_texts(lines[j + 1])
-    rest = re.match(r"\w+", following[0].text) if following else None
+    rest = re.match(r"[\w\u00ad]+", following[0].text) if following else None
     if not head or not rest:
         return None
     word = head.group(1) + rest.group(0)
@@ -349,7 +349,7 @@ def _hyphenated_word(lines: list, j: int):
                     text = text[:-len(mark)]
                 before.append(text)
     joined = "".join(before) + rest.group(0)
-    count = len(re.findall(rf"(?<!\w){re.escape(word)}(?!\w)", joined)) - 1
+    count = len(re.findall(rf"(?<![\w\u00ad]){re.escape(word)}(?![\w\u00ad])", joined)) - 1
     return last.element, word, count
 
 
@@ -489,11 +489,12 @@ def _no_hyphen(el, word: str, occurrence: int):
     seen = 0
     for node, attr in slots:
         value = getattr(node, attr) or ""
-        for mo in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", value):
+        for mo in re.finditer(rf"(?<![\w\u00ad]){re.escape(word)}(?![\w\u00ad])", value):
             if seen < occurrence:
                 seen += 1
                 continue
-            span = H.E("span", {"class": "nohyphen"}, text=word)
+            # Without its soft hyphens: they would still be break points.
+            span = H.E("span", {"class": "nohyphen"}, text=word.replace("\u00ad", ""))
             span.tail = value[mo.end():]
             setattr(node, attr, value[:mo.start()])
             if attr == "text":
