@@ -387,13 +387,15 @@ def hyphen_ladders(document) -> list[tuple[object, list]]:
                 continue
             run += 1
             if pages[i + 1] != pages[i]:
-                word = _hyphenated_word(lines, i)
-                found.append((block, [word] if word else []))
-                break
-            if run > MAX_HYPHENATED_LINES:
+                words = [_hyphenated_word(lines, i)]
+            elif run > MAX_HYPHENATED_LINES:
                 words = [_hyphenated_word(lines, j) for j in range(i, i - MAX_HYPHENATED_LINES - 1, -1)]
-                found.append((block, [w for w in words if w is not None]))
-                break
+            else:
+                continue
+            # A word too long for a line must stay breakable (its soft hyphens, below).
+            found.append((block, [w for w in words if w is not None
+                                  and len(w[1].replace("\u00ad", "")) < LONG_WORD]))
+            break
     return found
 
 
@@ -405,10 +407,9 @@ LOOSE_RATIO = 1.7
 #: and Sans, 0.221 for Noto Naskh Arabic, 0.22-0.26 for Noto CJK).
 SPACE_EM = {"Pressroom Naskh": 0.221}
 SPACE_EM_DEFAULT = 0.26
-#: What ``laid_out`` may try on a paragraph with a loose line, in this order (classes of
+#: What ``laid_out`` may try on a paragraph with a loose line, in this order (``data-fit`` in
 #: base.css: a little tighter or looser tracking, narrower spaces); the best one is kept.
-FIT_VARIANTS = ("fit-tight", "fit-tighter", "fit-tightest", "fit-loose", "fit-looser", "fit-words",
-                "fit-tight-words")
+FIT_VARIANTS = ("tight", "tighter", "tightest", "loose", "looser", "words", "tight-words")
 
 
 def loose_lines(document) -> dict[int, tuple[object, float]]:
@@ -586,9 +587,11 @@ def laid_out(interview: m.Interview, styles: Styles, edition: str, render):
     return doc, document
 
 
-def _add_class(el, cls: str) -> None:
+def _add_class(el, variant: str) -> None:
+    """Give a paragraph a FIT_VARIANTS variant, as ``data-fit`` (not a class: the EPUB writer
+    matches paragraphs by tag and class, and the EPUB has no variants)."""
     if el is not None:
-        el.set("class", " ".join(filter(None, [el.get("class"), cls])))
+        el.set("data-fit", variant)
 
 
 _COMPOUND = re.compile(r"\w+(?:[-\u2010]\w+)+")
