@@ -8,11 +8,13 @@ the print or screen stylesheet, the EPUB writer packages it with
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
 from lxml import etree
 
+from . import breaks
 from . import model as m
 from .styles import Strings
 
@@ -66,6 +68,93 @@ def _append_text(parent, text: str):
         parent.text = (parent.text or "") + text
 
 
+NBSP = "\u00a0"
+WORD_JOINER = "\u2060"
+_CJK = breaks.CJK
+_IS_CJK = re.compile(f"[{_CJK}]")
+#: Closing punctuation that may end a CJK line after the last character (never before it).
+_CJK_CLOSE = re.compile(f"[^{_CJK}\\w]*$")
+#: The last two words of a display line are bound (no single word on the last line); a word
+#: of up to this many characters before them is bound too ("L'avenir / de la migration")...
+_SHORT_WORD = 3
+#: ...as long as the bound words fit the narrowest measure: the title's (36 pt on A4, 24 pt on
+#: A5: about 18 characters a line), the standfirst's and questions' (40 and more).
+_MAX_PAIR = {"title": 16, "other": 28}
+_MAX_TAIL = {"title": 18, "other": 32}
+
+
+def _slots(el):
+    """The text slots of ``el`` in document order: (node, "text"|"tail"), without el's tail."""
+    out = [(el, "text")]
+    for child in el:
+        out.extend(_slots(child))
+        out.append((child, "tail"))
+    return out
+
+
+def bind_tail(el, kind: str = "other") -> None:
+    """Display only: keep the last words of a headline, standfirst or question together, so
+    its last line never holds one short word. Spaced scripts: the space before the last word
+    (and before a short word ahead of it) becomes a no-break space. CJK: a word joiner between
+    the last two characters."""
+    slots = [(n, a) for n, a in _slots(el) if getattr(n, a)]
+    text = "".join(getattr(n, a) for n, a in slots)
+    end = len(text.rstrip())
+    body = text[:end]
+    change: list[tuple[int, str]] = []  # (index in text, replacement of that character)
+    last = _CJK_CLOSE.sub("", body)
+    if last and _IS_CJK.match(last[-1]):
+        if len(last) >= 2 and _IS_CJK.match(last[-2]):
+            change.append((len(last) - 1, WORD_JOINER + last[-1]))
+    else:
+        # s[k] is the space between words[k] and words[k + 1].
+        spaces = [i for i, c in enumerate(body) if c == " "]
+        words = body.split(" ")
+        if spaces and len(words[-2]) + 1 + len(words[-1]) <= _MAX_PAIR[kind]:
+            change.append((spaces[-1], NBSP))
+            for k in range(len(spaces) - 2, max(-1, len(spaces) - 5), -1):
+                if len(words[k]) > _SHORT_WORD or end - spaces[k] + len(words[k]) > _MAX_TAIL[kind]:
+                    break
+                change.append((spaces[k], NBSP))
+    if not change:
+        return
+    pos = 0
+    for node, attr in slots:
+        value = getattr(node, attr)
+        chars = list(value)
+        for index, repl in change:
+            if pos <= index < pos + len(value):
+                chars[index - pos] = repl
+        setattr(node, attr, "".join(chars))
+        pos += len(value)
+
+
+def wrap_last_word(p, cls: str) -> None:
+    """Put the last word of paragraph ``p`` (with whatever is set against it: punctuation, a
+    note call) in ``<span class=cls>``, so a mark after it never starts a line alone."""
+    span = E("span", {"class": cls})
+    children = list(p)
+    for k in range(len(children), -1, -1):
+        value = (p.text if k == 0 else children[k - 1].tail) or ""
+        seen = value.rstrip() if k == len(children) else value
+        cut = max(seen.rfind(" "), seen.rfind(NBSP))
+        hanzi = [mo.start() for mo in _IS_CJK.finditer(value)]
+        if hanzi and hanzi[-1] >= cut:
+            # CJK text has no spaces: only its last character goes with the mark.
+            cut = hanzi[-1] - 1
+        if cut >= 0 or k == 0:
+            cut = cut + 1 if cut >= 0 else 0
+            span.text = value[cut:]
+            if k == 0:
+                p.text = value[:cut]
+            else:
+                children[k - 1].tail = value[:cut]
+            for child in children[k:]:
+                span.append(child)  # moves it, with its tail
+            p.append(span)
+            return
+
+
 def page(meta: m.Metadata, title: str, epub: bool = False, stylesheets=(), meta_tags=()):
     """An empty XHTML document in the interview's language and direction: (html, body)."""
     nsmap = {None: XHTML}
@@ -85,6 +174,20 @@ def page(meta: m.Metadata, title: str, epub: bool = False, stylesheets=(), meta_
     return html, etree.SubElement(html, f"{{{XHTML}}}body")
 
 
+def _names_pattern(interview: m.Interview):
+    """A pattern for the names of the interviewer and interviewee as written in the text (any
+    spaces between their parts), whole words only; None without names."""
+    names = sorted({p.name.strip() for p in (interview.interviewer, interview.interviewee)
+                    if p is not None and p.name and p.name.strip()}, key=len, reverse=True)
+    alternatives = []
+    for name in names:
+        core = r"[ \u00a0\u202f]+".join(re.escape(part) for part in name.split())
+        before = "" if _IS_CJK.match(name[0]) else r"(?<!\w)"
+        after = "" if _IS_CJK.match(name[-1]) else r"(?!\w)"
+        alternatives.append(before + core + after)
+    return re.compile("|".join(alternatives)) if alternatives else None
+
+
 class HtmlBuilder:
     def __init__(self, interview: m.Interview, strings: Strings, options: HtmlOptions):
         self.iv = interview
@@ -93,6 +196,7 @@ class HtmlBuilder:
         self.block_count = 0
         self.notes = {n.number: n for n in interview.notes}
         self.seen_calls: set[int] = set()
+        self.names = _names_pattern(interview)
 
     # -- document -------------------------------------------------------
     def document(self) -> etree._Element:
@@ -115,9 +219,13 @@ class HtmlBuilder:
             fig = self.figure(iv.image)
             if fig is not None:
                 header.append(fig)
-        header.append(self.styled(E("h1", {"class": "title", "id": "title"}), "title", meta.title))
+        # The PDF bookmark's label: the text with its own spaces, not the no-break ones below.
+        h1 = self.styled(E("h1", {"class": "title", "id": "title"}), "title", meta.title)
+        self.bind(h1, "title", meta.title)
+        header.append(h1)
         if meta.subtitle:
             sub = self.styled(E("p", {"class": "standfirst"}), "subtitle", meta.subtitle)
+            self.bind(sub, "other")
             if self.o.epub:
                 sub.set("role", "doc-subtitle")
             header.append(sub)
@@ -132,6 +240,9 @@ class HtmlBuilder:
             art.append(intro)
         for ex in iv.exchanges:
             art.append(self.exchange(ex))
+        if iv.exchanges and iv.exchanges[-1].answer and isinstance(iv.exchanges[-1].answer[-1], m.Paragraph):
+            # The end mark (print.css) follows the last word of the interview, never alone.
+            wrap_last_word(art[-1][-1][-1], "end-word")
         if iv.interviewer and iv.interviewer.bio:
             note = E("footer", {"class": "interviewer-note", "id": "interviewer-note"})
             p = self.styled(E("p", text="* "), "interviewer.bio", iv.interviewer.bio)
@@ -205,6 +316,7 @@ class HtmlBuilder:
         sec = E("section", {"class": "exchange", "id": ex.id})
         h = E("h2", {"class": "question"})
         self.inlines(h, ex.question)
+        self.bind(h, "other", m.plain_text(ex.question))
         self.number(h)
         sec.append(h)
         answer = E("div", {"class": "answer"})
@@ -260,9 +372,44 @@ class HtmlBuilder:
         for n in nodes:
             self.inline(parent, n)
 
+    def bind(self, el, kind: str, bookmark: str | None = None):
+        """The PDF's display-only binding of the last words (``bind_tail``); the EPUB's text is
+        left as written (reading systems set their own lines). ``bookmark``: the PDF bookmark's
+        label, with the text's own spaces."""
+        if self.o.epub:
+            return
+        bind_tail(el, kind)
+        if bookmark is not None:
+            el.set("data-bookmark", " ".join(bookmark.split()))
+
+    def text(self, parent, text: str):
+        """Append display text: addresses get break opportunities after / ? & . - _ (and no
+        hyphenation), the interviewer's and interviewee's names are kept on one line."""
+        for is_address, piece in breaks.split_addresses(text):
+            if is_address:
+                parent.append(self.address(piece))
+                continue
+            last = 0
+            for mo in (self.names.finditer(piece) if self.names else ()):
+                _append_text(parent, piece[last:mo.start()])
+                parent.append(E("span", {"class": "name"}, text=mo.group()))
+                last = mo.end()
+            _append_text(parent, piece[last:])
+
+    @staticmethod
+    def address(address: str):
+        span = E("span", {"class": "url"})
+        parts = breaks.address_parts(address)
+        span.text = parts[0]
+        for part in parts[1:]:
+            wbr = E("wbr")
+            wbr.tail = part
+            span.append(wbr)
+        return span
+
     def inline(self, parent, n):
         if isinstance(n, m.Text):
-            _append_text(parent, n.text)
+            self.text(parent, n.text)
         elif isinstance(n, m.Emphasis):
             el = E("em")
             self.inlines(el, n.children)

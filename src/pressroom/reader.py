@@ -17,12 +17,14 @@ import stat
 import unicodedata
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from . import breaks
 from . import model as m
 from .errors import SourceError
 
@@ -36,8 +38,12 @@ MAX_SOURCE_BYTES = 512 * 1024
 MAX_LINES = 20_000
 #: Sources with more inline-markup characters ([ * _ < ` &) are refused before parsing.
 MAX_MARKUP = 20_000
-#: A run of non-blank characters longer than this (a word, or a link with its URL) is refused before parsing.
-MAX_RAW_WORD = 2048
+#: A URL or e-mail address longer than this is refused (breaks.MAX_ADDRESS, 2,048: what
+#: browsers and servers accept). Addresses break only after / ? & . - _ (breaks.py).
+MAX_ADDRESS = breaks.MAX_ADDRESS
+#: A run of non-blank characters longer than this is refused before parsing: room for a link
+#: to a longest address written with the address as its text, "[<address>](<address>)".
+MAX_RAW_WORD = 2 * MAX_ADDRESS + 8
 #: Front matter longer than this is refused before YAML parsing.
 MAX_FRONT_MATTER = 64 * 1024
 #: YAML collections nested deeper than this are refused (front matter needs 3).
@@ -49,7 +55,16 @@ MAX_NESTING = 12
 #: markdown-it silently drops content nested deeper than its maxNesting; ours
 #: is set above anything MAX_NESTING allows, and reaching it is an error.
 _MD_MAX_NESTING = 2 * MAX_NESTING + 8
-#: A single word longer than this is refused (it cannot be set on a line).
+#: A single word longer than this is refused. The longest words of real text are far
+#: shorter: German compounds such as "Grundstücksverkehrsgenehmigungszuständigkeits-
+#: übertragungsverordnung" (67 letters, a real ordinance) or the 63 letters of
+#: "Rindfleischetikettierungsüberwachungsaufgabenübertragungsgesetz", the Finnish
+#: "lentokonesuihkuturbiinimoottoriapumekaanikkoaliupseerioppilas" (61), Russian
+#: "рентгеноэлектрокардиографического" (33), Arabic "فأسقيناكموه" (11). 120 leaves room for a
+#: hyphenated chain of compounds ("Nord-Süd-…") and for chemical names, and is still a word that
+#: hyphenation (or, where there is none, an emergency break, base.css) can set on the
+#: narrowest measure (A5); tests/test_linebreak.py builds one. Addresses have their own limit,
+#: and so does every part of an address between two break opportunities.
 MAX_WORD = 120
 #: A single paragraph longer than this is refused (it cannot be set on pages).
 MAX_PARAGRAPH = 20_000
@@ -845,8 +860,9 @@ class _Reader:
     def _check_text(self, content, line):
         for word in content.split():
             if len(word) > MAX_WORD:
-                raise self.error(line, f"a word of {len(word)} characters cannot be set on a line",
-                                 "add spaces, or shorten it")
+                for run in breaks.unbreakable_runs(word):
+                    if len(run) > MAX_WORD:
+                        self._check_long_word(run, line)
         undefined = re.search(r"\[\^([^\]\s]+)\]", content)
         if undefined and not self._typed_unescaped(undefined.group(), line):
             undefined = None  # written \[^1]: literal text, as the author asked
@@ -899,7 +915,32 @@ class _Reader:
             raise self.error(line, f"{_OVERRIDE_NAMES[override.group()]} in the text (written as an entity)",
                              _OVERRIDE_HINT)
 
+    def _check_long_word(self, word: str, line: int):
+        """A word over MAX_WORD is refused unless it is an address (with text around it) whose
+        parts between break opportunities, and the text around it, are within MAX_WORD."""
+        rest = 0
+        for is_address, piece in breaks.split_addresses(word):
+            if not is_address:
+                rest += len(piece)
+                continue
+            if len(piece) > MAX_ADDRESS:
+                raise self.error(line, f"a web or e-mail address of {len(piece)} characters is too long",
+                                 f"addresses may have up to {MAX_ADDRESS} characters; shorten it, "
+                                 "e.g. drop its tracking parameters, or link a shorter address")
+            longest = max(breaks.address_parts(piece), key=len)
+            if len(longest) > MAX_WORD:
+                raise self.error(line, f"an address has a run of {len(longest)} characters with no "
+                                 "/ ? & . - or _ where a line could break",
+                                 f"shorten '{longest[:30]}…' or link the address from shorter text")
+        if rest > MAX_WORD or rest == len(word):
+            raise self.error(line, f"a word of {len(word)} characters cannot be set on a line",
+                             f"add spaces, or shorten it: words may have up to {MAX_WORD} characters")
+
     def _check_link(self, href: str, line: int):
+        written = unquote(href)  # as the author wrote it, before markdown-it's percent-encoding
+        if len(written) > MAX_ADDRESS:
+            raise self.error(line, f"link target of {len(written)} characters is too long",
+                             f"addresses may have up to {MAX_ADDRESS} characters; link a shorter address")
         scheme = re.match(r"^([a-z][a-z0-9+.-]*):", href.strip(), re.I)
         shown = href if len(href) < 60 else href[:57] + "…"
         if not scheme or scheme.group(1).lower() not in LINK_SCHEMES:

@@ -34,6 +34,7 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Mm
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from .. import breaks
 from .. import model as m
 from .. import photo
 from ..errors import BuildError
@@ -82,6 +83,16 @@ STYLE_IDS = (
 CHAR_STYLE_IDS = ("Emphasis", "Strong", "StrongEmphasis", "Code", "Superior", "Hyperlink", "FootnoteReference",
                   "Interviewer", "IntervieweeName", "Credit", "HeaderPublication", "HeaderSection")
 TABLE_STYLE_IDS = ("FPOFrame",)
+
+
+def _address_breaks(text: str) -> str:
+    """A zero-width space (U+200B, Word's "no-width optional break") after each run of
+    / ? & . - _ inside a URL or e-mail address, so Word can break a long address there without
+    adding a hyphen (a w:softHyphen would add one). The model's text is not changed."""
+    out = []
+    for is_address, piece in breaks.split_addresses(text):
+        out.append("\u200b".join(breaks.address_parts(piece)) if is_address else piece)
+    return "".join(out)
 
 
 def clean(text: str) -> str:
@@ -370,7 +381,7 @@ class _Writer:
     def inline(self, parent, n, part, em, strong, link):
         if isinstance(n, m.Text):
             style, direct = self._style_for(em, strong, link)
-            self.run(parent, n.text, style, direct)
+            self.run(parent, _address_breaks(n.text), style, direct)
         elif isinstance(n, m.Emphasis):
             self.inlines(parent, n.children, part, True, strong, link)
         elif isinstance(n, m.Strong):

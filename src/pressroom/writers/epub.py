@@ -159,9 +159,12 @@ def print_page_starts(interview: m.Interview, styles: Styles, trim: str | None =
             css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=font_config,
                                   color_profiles=color_profiles)
                    for p in pdf.stylesheets(styles, "print", trim)]
-            doc_html = weasyprint.HTML(string=pdf.html_for(interview, styles, "print").decode("utf-8"),
-                                       base_url=str(styles.root) + os.sep, url_fetcher=fetcher)
-            document = doc_html.render(stylesheets=css, font_config=font_config, color_profiles=color_profiles)
+            def render(string):
+                html = weasyprint.HTML(string=string, base_url=str(styles.root) + os.sep, url_fetcher=fetcher)
+                return html, html.render(stylesheets=css, font_config=font_config, color_profiles=color_profiles)
+
+            # The same passes as the print PDF's (hyphen ladders), so the pages are the same.
+            doc_html, document = pdf.laid_out(interview, styles, "print", render)
         except BuildError:
             raise
         except Exception as e:  # the page-list is promised by the metadata: no silent fallback
