@@ -155,6 +155,11 @@ def wrap_last_word(p, cls: str) -> None:
             return
 
 
+def _local(el) -> str:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    return tag.rpartition("}")[2]
+
+
 def page(meta: m.Metadata, title: str, epub: bool = False, stylesheets=(), meta_tags=()):
     """An empty XHTML document in the interview's language and direction: (html, body)."""
     nsmap = {None: XHTML}
@@ -386,6 +391,13 @@ class HtmlBuilder:
         """Append display text: addresses get break opportunities after / ? & . - _ (and no
         hyphenation), the interviewer's and interviewee's names are kept on one line."""
         for is_address, piece in breaks.split_addresses(text):
+            if is_address and _local(parent) == "a":
+                # Inside a link the address's break opportunities are zero-width spaces in the
+                # <a>'s own text: a span or <wbr> elements would take the link's annotations as
+                # their own in the tagged PDF (PDF/UA: every link annotation belongs to a Link).
+                parent.set("class", " ".join(filter(None, [parent.get("class"), "url"])))
+                _append_text(parent, "\u200b".join(breaks.address_parts(piece)))
+                continue
             if is_address:
                 parent.append(self.address(piece))
                 continue
