@@ -485,13 +485,19 @@ def _link_for(text: str) -> str | None:
         href = "https://" + text
     else:
         href = text
+    from urllib.parse import quote, urlunsplit
+
     try:
         parts = urlsplit(href)
         if parts.scheme in ("http", "https") and not parts.hostname:
             return None
     except ValueError:
         return None
-    return href
+    # The link target is a valid URL (EPUBCheck RSC-020): characters an address may be typed with
+    # but a URL may not hold there ("[", "]", spaces…) are percent-encoded; the text is as typed.
+    safe = "/:@!$&'()*+,;=-._~%"
+    return urlunsplit((parts.scheme, parts.netloc, quote(parts.path, safe=safe), quote(parts.query, safe=safe + "?"),
+                       quote(parts.fragment, safe=safe + "?#")))
 
 
 def autolink_inlines(nodes: tuple) -> tuple:

@@ -42,14 +42,26 @@ _TOKEN = re.compile(f"{_LETTER}+(?:[-\u2010\u2011'\u2019]{_LETTER}+)*|\\d+|[{_CJ
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def words(text: str) -> list[str]:
-    """The tokens of a text, case-folded (small caps and capitals are styling, not loss)."""
+#: Stands for a hyphen that ends a page's text (``words(..., page_end=True)``).
+PAGE_HYPHEN = "\x01"
+
+
+def words(text: str, page_end: bool = False) -> list[str]:
+    """The tokens of a text, case-folded (small caps and capitals are styling, not loss).
+
+    With ``page_end``, a hyphen after a letter at the end of a line that no letter follows (the
+    foot of a page) is kept as the token PAGE_HYPHEN, for PageText to join the word overleaf.
+    """
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     # Hyphenation added by a layout engine (U+2010 at a line end) is not text, and a hyphen of the
     # text that ends a line belongs to its word ("wide-" + "ranging"): join the lines, then compare
     # words without their hyphens.
-    text = re.sub("(?<=\\w)[-\u2010\u2011][ \t]*\n\\s*(?=\\w)", "", text)
+    text = re.sub("(?<=\\w)[-\u2010\u2011][ \t]*\n\\s*(?=[^\\W\\d_])", "", text)
+    # An address broken after "_" (a letter to the tokenizer): "utm_" + "source" is one word.
+    text = re.sub("(?<=\\S_)[ \t]*\n\\s*(?=\\S)", "", text)
+    if page_end:
+        text = re.sub("(?<=[^\\W\\d_])[-\u2010\u2011][ \t]*(?=\n|$)", " " + PAGE_HYPHEN, text)
     text = _WORD_HYPHEN.sub("", text)
     return _TOKEN.findall(text.casefold())
 
@@ -179,7 +191,8 @@ class PageText:
         units.extend(words(u) for u in (meta.publisher, meta.section) if u)
         self.units = [[t for t in u if _wordlike(t)] for u in units]
         self.units = [u for u in self.units if u]
-        page_tokens = [words("\n".join(self._strip_furniture(text, i + 1))) for i, text in enumerate(pages)]
+        page_tokens = [words("\n".join(self._strip_furniture(text, i + 1)), page_end=True)
+                       for i, text in enumerate(pages)]
         self.note_pages: dict[int, int] = {}
         self._set_apart_notes(page_tokens)
         self.reading_tokens, self.token_page = self._join(page_tokens)
@@ -258,20 +271,17 @@ class PageText:
     def _join(self, page_tokens: list[list[str]]) -> tuple[list[str], list[int]]:
         out: list[str] = []
         page_of: list[int] = []
+        joining = False
         for p, toks in enumerate(page_tokens):
             toks = list(toks)
-            if (len(out) >= 2 and toks and out[-1] in ("\u2010", "-", "\u00ad") and _wordlike(out[-2])
-                    and _wordlike(toks[0])):
-                hyphen = out.pop()
-                word = out.pop()
-                page_of.pop()
-                page_of.pop()
-                toks[0] = word + ("-" if hyphen == "-" else "") + toks[0]
-                # the joined word is read where it starts
-                out.append(toks.pop(0))
-                page_of.append(p)
+            ends = bool(toks) and toks[-1] == PAGE_HYPHEN
+            toks = [t for t in toks if t != PAGE_HYPHEN]  # a marker not at the page's end: a hyphen only
+            if joining and out and toks and _wordlike(out[-1]) and _wordlike(toks[0]):
+                # "effect-" at the foot of the last page, "ive" here: one word, read where it starts
+                out[-1] = out[-1] + toks.pop(0)
             out.extend(toks)
             page_of.extend([p + 1] * len(toks))
+            joining = ends
         return out, page_of
 
     def _calls(self) -> dict[int, int]:
