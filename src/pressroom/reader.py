@@ -71,8 +71,13 @@ _BCP47 = re.compile(
     re.X | re.I,
 )
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\u2028\u2029\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _MARKUP = re.compile(r"[\[*_<`&]")
+#: Characters no output can hold: the 66 non-characters (U+FDD0–U+FDEF and the last two code
+#: points of every plane) and private-use code points, which no shipped font (styles/fonts) has a
+#: glyph for and which mean nothing outside the software that made them.
+_UNHELD = re.compile("[\ufdd0-\ufdef\ufffe\uffff\ue000-\uf8ff\U000f0000-\U0010ffff"
+                     + "".join(chr(p << 16 | 0xfffe) + chr(p << 16 | 0xffff) for p in range(1, 16)) + "]")
 #: Bidi overrides force a direction on the characters that follow and can make text read otherwise
 #: than it is (in a title, a link's text): refused. Isolates (U+2066–U+2069), embeddings and the
 #: marks (U+200E, U+200F, U+061C), which right-to-left text uses, are kept.
@@ -81,6 +86,16 @@ _OVERRIDE_NAMES = {"\u202d": "a bidi override U+202D (LEFT-TO-RIGHT OVERRIDE)",
                    "\u202e": "a bidi override U+202E (RIGHT-TO-LEFT OVERRIDE)"}
 _OVERRIDE_HINT = ("delete it; to set a run of the other direction use an isolate "
                   "(U+2066 LRI or U+2067 RLI … U+2069 PDI) or a mark (U+200E, U+200F)")
+_UNHELD_HINT = ("no shipped font or format can show it: delete it, or type the character it stood for "
+                "in place of a symbol font's or icon set's code")
+
+
+def _unheld_name(ch: str) -> str:
+    code = ord(ch)
+    kind = "a non-character" if 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE else "a private-use character"
+    return f"{kind} U+{code:04X}"
+
+
 _RAW_WORD = re.compile(r"\S{%d,}" % (MAX_RAW_WORD + 1))
 #: A footnote definition "[^label]:", at a line's start or inside quotes (>) and list items.
 _NUMERIC_ENTITY = re.compile(r"&#([0-9]{1,8}|[xX][0-9a-fA-F]{1,7});")
@@ -256,6 +271,10 @@ def _decode(data: bytes | str, name: str) -> str:
             name, line, f"control character U+{ord(bad.group()):04X} in the text",
             "delete it; use a blank line to separate paragraphs",
         )
+    unheld = _UNHELD.search(text)
+    if unheld:
+        line = text.count("\n", 0, unheld.start()) + 1
+        raise SourceError(name, line, f"{_unheld_name(unheld.group())} in the text", _UNHELD_HINT)
     override = _OVERRIDE.search(text)
     if override:
         line = text.count("\n", 0, override.start()) + 1
@@ -560,6 +579,9 @@ class _Reader:
         if bad:
             raise self.error(line, f"'{where}' contains the invalid character U+{ord(bad.group()):04X}",
                              "remove the escape sequence from the value")
+        unheld = _UNHELD.search(value)
+        if unheld:
+            raise self.error(line, f"'{where}' contains {_unheld_name(unheld.group())}", _UNHELD_HINT)
         override = _OVERRIDE.search(value)
         if override:
             raise self.error(line, f"'{where}' contains {_OVERRIDE_NAMES[override.group()]}",
@@ -883,6 +905,9 @@ class _Reader:
                 if code <= 0x10FFFF and _OVERRIDE.match(chr(code)):
                     raise self.error(i, f"{_OVERRIDE_NAMES[chr(code)]} in the text (written as {mo.group()})",
                                      _OVERRIDE_HINT)
+                if code <= 0x10FFFF and _UNHELD.match(chr(code)):
+                    raise self.error(i, f"{_unheld_name(chr(code))} in the text (written as {mo.group()})",
+                                     _UNHELD_HINT)
                 if code > 0x10FFFF or _CONTROL.match(chr(code)) or code == 0:
                     what = f"U+{code:04X}" if code <= 0x10FFFF else "a code point beyond U+10FFFF"
                     raise self.error(i, f"the entity {mo.group()} stands for {what}, which cannot be in the text",
@@ -894,6 +919,10 @@ class _Reader:
         if bad:
             raise self.error(line, f"control character U+{ord(bad.group()):04X} in the text (written as an entity)",
                              "delete the entity; use a blank line to separate paragraphs")
+        unheld = _UNHELD.search(content)
+        if unheld:
+            raise self.error(line, f"{_unheld_name(unheld.group())} in the text (written as an entity)",
+                             _UNHELD_HINT)
         override = _OVERRIDE.search(content)
         if override:
             raise self.error(line, f"{_OVERRIDE_NAMES[override.group()]} in the text (written as an entity)",

@@ -1,0 +1,115 @@
+"""Hostile and odd sources, round two (issue 19), the remaining classes: one line on stderr,
+always; footnotes in linear time; a photo that cannot be swapped during a build. The cases are
+written for these tests."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pressroom import reader
+from pressroom.errors import SourceError
+
+FM = "---\ntitle: A title\ndate: 2024-05-01\nlang: en\n{extra}---\n\n## A question?\n\n{body}\n"
+
+#: Every output, as the command line that writes it.
+OUTPUTS = (("pdf", "--edition", "print"), ("pdf", "--edition", "screen"), ("epub",), ("docx",))
+
+
+def src(extra: str = "", body: str = "An answer.") -> str:
+    return FM.format(extra=extra, body=body)
+
+
+def run(args, out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pressroom", args[0], *map(str, args[1:]), "-o", str(out)],
+                          capture_output=True, text=True, timeout=300)
+
+
+# -- one line, always ---------------------------------------------------------------------------
+
+UNHELD = [
+    # (where, text, code point named)
+    ("body", src(body="A glyph \ue000 from an icon font."), "U+E000"),
+    ("body, last private-use", src(body="Private \U0010fffd here."), "U+10FFFD"),
+    ("body, non-character", src(body="Not a character: \ufdd0."), "U+FDD0"),
+    ("body, non-character of plane 0", src(body="Byte-swapped mark \ufffe here."), "U+FFFE"),
+    ("body, non-character of plane 1", src(body="Plane one \U0001ffff end."), "U+1FFFF"),
+    ("question", src().replace("## A question?", "## A \uf8ff question?"), "U+F8FF"),
+    ("title", src().replace("title: A title", "title: A \U000f0001 title"), "U+F0001"),
+    ("front matter escape", src('subtitle: "An escaped \\uFDEF here"\n'), "U+FDEF"),
+    ("alt text", src("image:\n  alt: A photo \ue123 of a person.\n"), "U+E123"),
+    ("footnote", src(body="An answer.[^1]\n\n[^1]: A note \U000effff here."), "U+EFFFF"),
+    ("entity", src(body="An entity &#xE000; here."), "U+E000"),
+    ("decimal entity", src(body="An entity &#64976; here."), "U+FDD0"),
+]
+
+
+@pytest.mark.parametrize("where,text,code", UNHELD, ids=[u[0] for u in UNHELD])
+def test_characters_no_output_can_hold_are_refused_with_their_line(where, text, code):
+    with pytest.raises(SourceError) as e:
+        reader.parse(text, name="s.md")
+    message = str(e.value)
+    assert code in message and ("private-use" in message or "non-character" in message)
+    lines = text.splitlines()
+    hit = next(i for i, ln in enumerate(lines, 1)
+               if any(_bad(c) for c in ln) or "&#xE000;" in ln or "&#64976;" in ln or "\\uFDEF" in ln)
+    assert e.value.line == hit
+
+
+def _bad(c: str) -> bool:
+    o = ord(c)
+    return 0xE000 <= o <= 0xF8FF or o >= 0xF0000 or 0xFDD0 <= o <= 0xFDEF or (o & 0xFFFE) == 0xFFFE
+
+
+def test_characters_next_to_the_refused_ranges_are_kept():
+    for ch in ("\ufdcf", "\ufdf0", "\ufffd", "\U0001fffd", "\U000efffd", "\ud7ff", "\uf900"):
+        iv = reader.parse(src(body=f"Kept {ch} here."), name="s.md")
+        assert iv.exchanges[0].answer[0].children[0].text == f"Kept {ch} here."
+
+
+@pytest.mark.parametrize("args", OUTPUTS, ids=lambda a: a[-1])
+@pytest.mark.parametrize("case", [UNHELD[0], UNHELD[2], UNHELD[8], UNHELD[10]], ids=lambda c: c[0])
+def test_refused_characters_give_exactly_one_line_for_every_output(tmp_path, args, case):
+    _where, text, code = case
+    s = tmp_path / "s.md"
+    s.write_text(text, encoding="utf-8")
+    out = tmp_path / "out.bin"
+    proc = run((args[0], s, *args[1:]), out)
+    assert proc.returncode == 2, proc.stderr
+    assert len(proc.stderr.splitlines()) == 1 and proc.stderr.startswith(f"{s}:"), proc.stderr
+    assert code in proc.stderr and not out.exists()
+
+
+@pytest.mark.parametrize("args", OUTPUTS, ids=lambda a: a[-1])
+def test_an_emoji_gives_one_line_or_none_for_every_output(tmp_path, args):
+    """No shipped font has emoji: the PDFs refuse with pressroom's one line (exit 1), not with
+    WeasyPrint's warnings before it; the EPUB and the DOCX hold it and print nothing."""
+    s = tmp_path / "s.md"
+    s.write_text(src(body="A smile \U0001f600 and a flag \U0001f1fa\U0001f1f3."), encoding="utf-8")
+    out = tmp_path / "out.bin"
+    proc = run((args[0], s, *args[1:]), out)
+    if args[0] == "pdf":
+        assert proc.returncode == 1 and len(proc.stderr.splitlines()) == 1, proc.stderr
+        assert proc.stderr.startswith("pressroom: ") and "\U0001f600" in proc.stderr
+        assert not out.exists()
+    else:
+        assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+        assert out.stat().st_size > 0
+
+
+def test_library_warnings_never_reach_stderr():
+    """What WeasyPrint, fontTools and Pillow log, and Python warnings, go nowhere (the code path
+    every command takes, with a library message that used to print)."""
+    code = ("import logging, warnings, sys; from pressroom import cli; cli._quiet_libraries(); "
+            "logging.getLogger('weasyprint').warning('.notdef glyph rendered'); "
+            "logging.getLogger('fontTools.subset').warning('glyph missing'); "
+            "logging.getLogger('PIL.PngImagePlugin').error('broken chunk'); "
+            "warnings.warn('DecompressionBombWarning'); print('done', file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stderr == "done\n", proc.stderr
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**__import__("os").environ, "PRESSROOM_DEBUG": "1"})
+    assert ".notdef glyph rendered" in proc.stderr  # the debug switch shows them
