@@ -113,3 +113,130 @@ def test_library_warnings_never_reach_stderr():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**__import__("os").environ, "PRESSROOM_DEBUG": "1"})
     assert ".notdef glyph rendered" in proc.stderr  # the debug switch shows them
+
+
+# -- the photo cannot be swapped during a build ---------------------------------------------------
+
+
+def _photo_source(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A source beside its photo (a grey JPEG, 120 x 80) and, outside its folder, another image
+    of another size and colour (the "secret")."""
+    from PIL import Image
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    photo = folder / "photo.jpg"
+    Image.new("L", (120, 80), 90).save(photo, quality=90)
+    secret = tmp_path / "secret.jpg"
+    Image.new("RGB", (64, 200), (200, 30, 30)).save(secret, quality=90)
+    s = folder / "s.md"
+    s.write_text(src("image:\n  file: photo.jpg\n  alt: A grey square.\n",
+                     body="An answer about the photo."), encoding="utf-8")
+    return s, photo, secret
+
+
+def _swap(photo: Path, secret: Path) -> None:
+    """What an attacker does: the photo replaced by a symlink to a file outside the folder."""
+    tmp = photo.with_name("photo.tmp")
+    tmp.symlink_to(secret)
+    tmp.replace(photo)
+
+
+def _sizes_in_pdf(data: bytes) -> set[tuple[int, int]]:
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return {(int(o.Width), int(o.Height)) for o in pdf.objects
+                if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"}
+
+
+def test_a_photo_swapped_after_the_check_is_never_embedded(tmp_path):
+    """The swap happens between the reader's check and the writers, in one process, as in
+    ``pressroom all``: every writer embeds the bytes the reader checked."""
+    import io
+    import zipfile
+
+    from pressroom import transforms
+    from pressroom.styles import open_styles
+    from pressroom.writers import docx as docx_writer
+    from pressroom.writers import epub as epub_writer
+    from pressroom.writers import pdf as pdf_writer
+
+    s, photo, secret = _photo_source(tmp_path)
+    original = photo.read_bytes()
+    styles = open_styles(None)
+    interview = transforms.apply(reader.read(s), styles)
+    _swap(photo, secret)
+    assert photo.read_bytes() == secret.read_bytes()  # the path now leads outside
+
+    epub = epub_writer.write(interview, styles)
+    with zipfile.ZipFile(io.BytesIO(epub)) as z:
+        photos = [n for n in z.namelist() if "/images/photo" in n]
+        assert photos and z.read(photos[0]) == original
+        assert all(secret.read_bytes() != z.read(n) for n in z.namelist())
+    document = docx_writer.write(interview, styles)
+    with zipfile.ZipFile(io.BytesIO(document)) as z:
+        media = [z.read(n) for n in z.namelist() if n.startswith("word/media/")]
+        assert media == [original]
+    for edition in ("print", "screen"):
+        sizes = _sizes_in_pdf(pdf_writer.write(interview, styles, edition=edition))
+        assert (120, 80) in sizes and (64, 200) not in sizes, (edition, sizes)
+
+
+def test_a_photo_changed_since_the_check_is_refused_when_read_again(tmp_path):
+    """A model whose photo bytes are not in this process (another process's model) is read
+    from the path again and refused unless its SHA-256 is the one the reader recorded."""
+    import dataclasses
+
+    from pressroom import photo as photo_module
+    from pressroom.errors import BuildError
+
+    s, photo, secret = _photo_source(tmp_path)
+    image = reader.read(s).image
+    assert image.sha256 and len(image.sha256) == 64
+    elsewhere = dataclasses.replace(image, sha256="0" * 64)  # bytes this process never checked
+    photo_module._checked.pop(image.sha256)
+    try:
+        assert photo_module.photo_bytes(image) == photo.read_bytes()  # unchanged: read again, verified
+        _swap(photo, secret)
+        with pytest.raises(BuildError, match="changed after it was checked"):
+            photo_module.photo_bytes(image)
+        with pytest.raises(BuildError, match="changed after it was checked"):
+            photo_module.photo_bytes(elsewhere)
+    finally:
+        photo_module._checked.pop(image.sha256, None)
+
+
+def test_the_reader_checks_the_file_it_opened(tmp_path):
+    """A photo that is a symlink to a file outside the folder is refused; the bytes the model
+    carries are the bytes of the file that was opened and checked."""
+    import hashlib
+
+    s, photo, secret = _photo_source(tmp_path)
+    assert reader.read(s).image.sha256 == hashlib.sha256(photo.read_bytes()).hexdigest()
+    _swap(photo, secret)
+    with pytest.raises(SourceError, match="outside the source's folder"):
+        reader.read(s)
+
+
+def test_the_opened_file_is_checked_where_it_really_is(tmp_path):
+    """The place check is made on the descriptor (where the opened file really is), so a path
+    swapped for a symlink between the path checks and the open is caught on what was opened."""
+    import os
+
+    from pressroom.reader import _opened_path
+
+    s, photo, secret = _photo_source(tmp_path)
+    fd = os.open(photo, os.O_RDONLY)
+    try:
+        assert _opened_path(fd) == photo.resolve()
+    finally:
+        os.close(fd)
+    _swap(photo, secret)
+    fd = os.open(photo, os.O_RDONLY)  # what the reader's open gets once the swap came first
+    try:
+        assert _opened_path(fd) == secret.resolve()
+    finally:
+        os.close(fd)

@@ -303,6 +303,16 @@ def nfc(text: str) -> str:
     return "".join(out)
 
 
+def _opened_path(fd: int) -> Path | None:
+    """Where the open file ``fd`` really is (Linux: its /proc/self/fd link), or None when the
+    system does not say."""
+    try:
+        link = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return None
+    return Path(link) if link.startswith("/") and not link.endswith(" (deleted)") else None
+
+
 def _find_file(base: Path, name: str) -> Path:
     """``base / name``, or the file whose name is the same text in another normalisation (macOS
     writes names in NFD; the source is read in NFC)."""
@@ -619,6 +629,39 @@ class _Reader:
             raise self.error(line, f"image.file '{file}' is not a file", "give the photo's file name")
         from PIL import Image as PILImage
 
+        from .photo import remember
+
+        # The checks above read the path; the file can be swapped after them. What is checked,
+        # decoded and embedded is the file that was opened: its place (the descriptor's own
+        # path) and kind are checked again, its bytes are read once and every writer uses them
+        # (photo.photo_bytes verifies their SHA-256).
+        try:
+            fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        except PermissionError:
+            raise self.error(line, f"image.file '{file}' cannot be read (permission denied)",
+                             "check the file's permissions") from None
+        except OSError as e:
+            raise self.error(line, f"image.file '{file}' cannot be opened ({e.strerror})",
+                             "check the file name and its permissions") from None
+        with open(fd, "rb") as f:
+            opened = _opened_path(f.fileno())
+            if opened is not None and base != opened and base not in opened.parents:
+                raise self.error(line, f"image.file '{file}' is outside the source's folder",
+                                 "copy the photo into the source's folder")
+            if opened is None:  # the system does not say where it is: it must be the checked file
+                here, there = os.fstat(f.fileno()), os.stat(target)
+                if (here.st_dev, here.st_ino) != (there.st_dev, there.st_ino):
+                    raise self.error(line, f"image.file '{file}' changed while it was being read",
+                                     "build again once the photo is in place")
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise self.error(line, f"image.file '{file}' is not a file", "give the photo's file name")
+            try:
+                data = f.read()
+            except OSError as e:
+                raise self.error(line, f"image.file '{file}' cannot be read ({e.strerror})",
+                                 "check the file") from None
+        digest = remember(data)
+
         def unreadable(e):
             return self.error(line, f"image.file '{file}' is not a readable image ({type(e).__name__})",
                               "export the photo as JPEG or PNG")
@@ -626,14 +669,14 @@ class _Reader:
         too_large = self.error(line, f"image.file '{file}' has more than {MAX_IMAGE_PIXELS // 1_000_000} megapixels",
                                f"downscale the photo below {MAX_IMAGE_PIXELS // 1_000_000} megapixels")
         try:
-            with PILImage.open(target) as im:
+            with PILImage.open(io.BytesIO(data)) as im:
                 fmt, (w, h) = im.format, im.size
                 if fmt not in IMAGE_TYPES:
                     raise self.error(line, f"image.file '{file}' is {fmt}, not JPEG or PNG", "export the photo as JPEG or PNG")
                 if w * h > MAX_IMAGE_PIXELS:
                     raise too_large
                 im.verify()
-            with PILImage.open(target) as im:
+            with PILImage.open(io.BytesIO(data)) as im:
                 im.load()  # decodes every pixel: catches truncated and corrupt files here, not in a writer
                 icc = im.info.get("icc_profile")
                 if icc:
@@ -655,7 +698,7 @@ class _Reader:
         except Exception as e:  # Pillow fails in many ways on damaged files
             raise unreadable(e) from None
         return m.Image(alt=alt, caption=caption, credit=credit, path=str(target),
-                       media_type=IMAGE_TYPES[fmt], width=w, height=h)
+                       media_type=IMAGE_TYPES[fmt], width=w, height=h, sha256=digest)
 
     def _record_lines(self, node, path):
         if isinstance(node, yaml.MappingNode):
