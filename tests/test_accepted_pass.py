@@ -1,0 +1,123 @@
+"""Issue 19, stated directly: for any source the reader accepts, the built files pass the checks
+that run in a few seconds (no Java, no Chromium, no LibreOffice, no Ghostscript): the print
+PDF's PDF/X markers, output intent, boxes, colour, fonts and note pages; the screen PDF's tags,
+language and title, figures, outline and note pages; the EPUB's page-list; the DOCX's style
+coverage; and text fidelity on all four. The sources come from the generator of
+``test_properties.py`` (random text in every field, inline markup, notes, quotes and lists, many
+languages and scripts, with and without a photo). Each example builds the four files (WeasyPrint
+lays out the print edition once for the PDF and the EPUB's page-list), so few examples run and a
+failure is not shrunk; the failing source is printed as generated."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, assume, given, settings
+
+from pressroom import checks  # noqa: F401  (registers every check)
+from pressroom import reader, transforms
+from pressroom.checks.core import REGISTRY, Context
+from pressroom.errors import SourceError
+from pressroom.styles import open_styles
+from test_properties import PHOTOS, interview_source
+
+#: (output, check name): the registered checks that need no external program but poppler.
+QUICK = {
+    "print": ("pdfx", "output-intent", "boxes", "colour", "fonts", "cid", "note-pages", "text"),
+    "screen": ("tags", "lang-title", "figures", "outline", "note-pages", "text"),
+    "epub": ("page-list", "text"),
+    "docx": ("styles", "text"),
+}
+
+
+def test_the_quick_checks_exist():
+    """Every check named above is registered (a renamed check must not silently drop out)."""
+    names = {(c.kind, c.name) for c in REGISTRY}
+    missing = [(k, n) for k, ns in QUICK.items() for n in ns if (k, n) not in names]
+    assert not missing
+
+
+#: Found by this test and not fixed yet (see test_a_cyrillic_mark_in_the_credit_keeps_its_word):
+#: a Cyrillic combining mark (U+0483–U+0489) in the small-caps credit makes pdftotext split the
+#: word after it. Sources with one are left out of the property until that is fixed.
+KNOWN = re.compile("[\u0483-\u0489]")
+
+
+def build_all(source: Path, out: Path) -> None:
+    """The four files of ``source`` in ``out``, as ``pressroom all`` writes them."""
+    from pressroom import cli
+
+    class Args:
+        pass
+
+    args = Args()
+    args.source, args.outdir, args.trim, args.icc = str(source), str(out), None, None
+    styles = open_styles()
+    interview = transforms.apply(reader.read(source), styles)
+    assert cli._run_all(interview, styles, args) == 0
+
+
+EXAMPLES = 6
+_built: list[int] = []
+
+
+def test_every_accepted_source_builds_files_that_pass():
+    """The property; and it held for EXAMPLES sources the reader accepted, not for none (the
+    generator's sources are often refused: a link with no text, a call in a question)."""
+    _built.clear()
+    _accepted_sources_pass()
+    assert len(_built) >= EXAMPLES
+
+
+@settings(max_examples=EXAMPLES, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+@given(text=interview_source())
+def _accepted_sources_pass(text):
+    assume(not KNOWN.search(text))
+    with tempfile.TemporaryDirectory(prefix="pressroom-accepted-") as tmp:
+        tmp = Path(tmp)
+        folder = tmp / "src"
+        folder.mkdir()
+        for photo in PHOTOS.iterdir():
+            (folder / photo.name).write_bytes(photo.read_bytes())
+        source = folder / "generated.md"
+        source.write_text(text, encoding="utf-8")
+        try:
+            reader.read(source)
+        except SourceError:
+            assume(False)  # refused with its one line: sound, but not an example of the property
+            raise  # pragma: no cover
+        build = tmp / "build"
+        build.mkdir()
+        build_all(source, build)
+        interview = transforms.apply(reader.read(source), open_styles())
+        (tmp / "scratch").mkdir()
+        ctx = Context(source.resolve(), build.resolve(), interview, tmp / "scratch")
+        failed, checked = [], []
+        for c in REGISTRY:
+            if c.name in QUICK.get(c.kind, ()):
+                outcome = c.fn(ctx, ctx.path(c.kind))
+                if not outcome.ok:
+                    failed.append(f"{c.kind} {c.name}: {outcome.summary}")
+                checked.append((c.kind, c.name))
+        assert not failed, "\n".join(failed) + "\n--- source ---\n" + text
+        assert len(checked) == sum(len(v) for v in QUICK.values())
+        _built.append(1)
+
+
+@pytest.mark.xfail(strict=True, reason="pdftotext splits the word after a Cyrillic combining mark "
+                                       "in the small-caps credit (found by the property test above)")
+def test_a_cyrillic_mark_in_the_credit_keeps_its_word(tmp_path):
+    """The case the property test found: 'Sj҄IIhN' as the photo's credit comes out of the print
+    PDF as 'Sj҄ I IhN' (in the body it is read whole): text fidelity fails."""
+    from pressroom.checks.text import fidelity, pdf_text
+
+    source = tmp_path / "g.md"
+    source.write_text("---\ntitle: T\ndate: 2023-11-18\nlang: de\nimage:\n  alt: x\n"
+                      "  credit: Sj\u0484IIhN\n---\n\n## Q?\n\nA.\n", encoding="utf-8")
+    build_all(source, tmp_path)
+    interview = transforms.apply(reader.read(source), open_styles())
+    assert fidelity(interview, pdf_text(tmp_path / "g.pdf"), kind="print").ok
