@@ -240,3 +240,70 @@ def test_the_opened_file_is_checked_where_it_really_is(tmp_path):
         assert _opened_path(fd) == secret.resolve()
     finally:
         os.close(fd)
+
+
+# -- footnotes: a documented limit, nothing on stderr -----------------------------------------------
+
+
+def _notes_source(n: int) -> str:
+    calls = " ".join(f"Point {i}.[^{i}]" for i in range(1, n + 1))
+    notes = "\n\n".join(f"[^{i}]: Where point {i} comes from." for i in range(1, n + 1))
+    return src(body=calls + "\n\n" + notes)
+
+
+def test_the_footnote_limit_is_refused_at_the_first_note_over_it():
+    text = _notes_source(reader.MAX_FOOTNOTES + 1)
+    with pytest.raises(SourceError) as e:
+        reader.parse(text, name="s.md")
+    over = f"[^{reader.MAX_FOOTNOTES + 1}]: "
+    assert e.value.line == next(i for i, ln in enumerate(text.splitlines(), 1) if ln.startswith(over))
+    assert f"more than {reader.MAX_FOOTNOTES:,} footnotes" in str(e.value)
+
+
+def test_the_footnote_limit_itself_is_accepted():
+    iv = reader.parse(_notes_source(reader.MAX_FOOTNOTES), name="s.md")
+    assert len(iv.notes) == reader.MAX_FOOTNOTES
+
+
+def test_a_note_defined_twice_counts_once_towards_the_limit():
+    """Only distinct labels count; the duplicate is refused as such, not as one too many."""
+    text = _notes_source(reader.MAX_FOOTNOTES).replace("An answer.", "")
+    text += "\n[^1]: Again.\n"
+    with pytest.raises(SourceError, match="defined twice"):
+        reader.parse(text, name="s.md")
+
+
+def test_a_hundred_notes_build_through_the_bench_with_nothing_on_stderr(tmp_path):
+    """The bench's footnote row (tests/bench/bench.py --footnotes) at 100 notes, once: the print
+    PDF builds, every note is on its call's page (the writer checks it), stderr stays empty; and
+    a count over the limit is reported as refused."""
+    sys.path.insert(0, str(Path(__file__).parent / "bench"))
+    import bench
+
+    source = tmp_path / "n.md"
+    source.write_text(bench.footnote_source(100), encoding="utf-8")
+    assert len(reader.read(source).notes) == 100
+    proc = run(("pdf", source), tmp_path / "n.pdf")
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    rows = bench.footnote_rows([100, reader.MAX_FOOTNOTES + 1], 1, tmp_path)
+    assert rows[0]["notes"] == 100 and rows[0]["cpu_per_100"] > 0 and rows[0]["pages"] >= 2
+    assert "more than" in rows[1]["refused"]
+    assert "| 100 |" in bench.footnote_report(rows)
+
+
+
+# -- accepted input gives files that pass: what the property test found -----------------------------
+
+
+@pytest.mark.parametrize("title", ["'-'", "'- -'", "Why -", "'\u2010'", "A title \u2011"])
+def test_a_title_ending_in_a_lone_hyphen_is_refused(title):
+    """The print PDF's text loses it (pdftotext joins it to the date below as a broken word)."""
+    with pytest.raises(SourceError, match="ends with a lone hyphen") as e:
+        reader.parse(src().replace("title: A title", f"title: {title}"), name="s.md")
+    assert e.value.line == 2
+
+
+@pytest.mark.parametrize("title", ["Self-", "Well-being", "A – B", "'-1'", "Minus - one"])
+def test_titles_with_hyphens_in_words_are_kept(title):
+    iv = reader.parse(src().replace("title: A title", f"title: {title}"), name="s.md")
+    assert iv.meta.title == title.strip("'")

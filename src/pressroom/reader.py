@@ -53,6 +53,11 @@ _MD_MAX_NESTING = 2 * MAX_NESTING + 8
 MAX_WORD = 120
 #: A single paragraph longer than this is refused (it cannot be set on pages).
 MAX_PARAGRAPH = 20_000
+#: More footnotes than this are refused. WeasyPrint lays out a page's footnote area again for
+#: each note it adds: linear in the notes, but about 3.8 s of CPU per 100 one-line notes for each
+#: PDF edition (measured: 100 notes 4.2 s, 500 notes 20 s, 1,000 notes 38 s, print PDF, one
+#: process); 1,000 keeps the four files of any source within about two minutes.
+MAX_FOOTNOTES = 1_000
 
 LINK_SCHEMES = ("http", "https", "mailto")
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png",
@@ -407,6 +412,14 @@ class _Reader:
                                  f"more than {MAX_MARKUP} Markdown markup characters ([ * _ < ` &) in the source",
                                  "split the interview into several sources")
         self._check_numeric_entities()
+        labels: set[str] = set()
+        for i, line in enumerate(self.lines, 1):
+            mo = _NOTE_DEF.match(line) if "[^" in line else None
+            if mo and mo.group(1) not in labels:
+                labels.add(mo.group(1))
+                if len(labels) > MAX_FOOTNOTES:
+                    raise self.error(i, f"more than {MAX_FOOTNOTES:,} footnotes in the source",
+                                     "keep the notes that matter, or split the interview into several sources")
         long = _RAW_WORD.search(self.text)
         if long:
             raise self.error(self.text.count("\n", 0, long.start()) + 1,
@@ -473,6 +486,12 @@ class _Reader:
             return value
 
         title = text("title", required=True)
+        if re.search(r"(?:^|\s)[-\u2010\u2011]+$", title):
+            # The title's line is followed by the date's: pdftotext (and copy and paste) takes a
+            # hyphen at a line's end for a word broken there and drops it.
+            raise self.error(self.key_line("title"), f"the title '{title}' ends with a lone hyphen, which PDF "
+                             "readers take for a word broken at the line's end and drop",
+                             "delete it, or write a dash (–) or the word it stands for")
         date = self._date(data["date"], "date")
         modified = self._modified(data["modified"], date) if data.get("modified") not in (None, "") else None
         lang = text("lang", required=True)
