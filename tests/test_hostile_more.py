@@ -103,7 +103,8 @@ def test_an_emoji_gives_one_line_or_none_for_every_output(tmp_path, args):
 def test_library_warnings_never_reach_stderr():
     """What WeasyPrint, fontTools and Pillow log, and Python warnings, go nowhere (the code path
     every command takes, with a library message that used to print)."""
-    code = ("import logging, warnings, sys; from pressroom import cli; cli._quiet_libraries(); "
+    code = ("import logging, warnings, sys, weasyprint, fontTools.subset, PIL.PngImagePlugin; "
+            "from pressroom import cli; cli._quiet_libraries(); "
             "logging.getLogger('weasyprint').warning('.notdef glyph rendered'); "
             "logging.getLogger('fontTools.subset').warning('glyph missing'); "
             "logging.getLogger('PIL.PngImagePlugin').error('broken chunk'); "
@@ -307,3 +308,13 @@ def test_a_title_ending_in_a_lone_hyphen_is_refused(title):
 def test_titles_with_hyphens_in_words_are_kept(title):
     iv = reader.parse(src().replace("title: A title", f"title: {title}"), name="s.md")
     assert iv.meta.title == title.strip("'")
+
+
+def test_code_with_letters_the_monospace_lacks_is_set_in_the_sans(tmp_path):
+    """Noto Sans Mono has no Latin ligature characters (U+FB00–U+FB06): the code falls back to
+    the project's sans, not to a system font (which the PDF writer refuses, exit 1)."""
+    s = tmp_path / "s.md"
+    s.write_text(src(body="Code `\ufb06ep \ufb01le \ufb00` and **`b\ufb06`** here."), encoding="utf-8")
+    for args in OUTPUTS[:2]:
+        proc = run((args[0], s, *args[1:]), tmp_path / "out.pdf")
+        assert proc.returncode == 0 and proc.stderr == "", proc.stderr

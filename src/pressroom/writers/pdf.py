@@ -35,6 +35,8 @@ from ..photo import photo_bytes
 from ..styles import Styles
 from . import footnotes
 
+_log = logging.getLogger(__name__)
+
 EDITIONS = ("print", "screen")
 DEFAULT_TRIM = "a4"
 #: Which profile is the output intent of which trim, and the printing condition each profile
