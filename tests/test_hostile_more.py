@@ -318,3 +318,54 @@ def test_code_with_letters_the_monospace_lacks_is_set_in_the_sans(tmp_path):
     for args in OUTPUTS[:2]:
         proc = run((args[0], s, *args[1:]), tmp_path / "out.pdf")
         assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+
+
+# -- long words on the page (not fixed here: measured, for the line-breaking work) ------------------
+
+
+def _overflow(pdf: Path) -> list[str]:
+    """Words whose box reaches past the page's TrimBox (pdftotext -bbox, every page)."""
+    import re
+
+    import pikepdf
+
+    with pikepdf.open(pdf) as doc:
+        trims = [([float(x) for x in p.TrimBox], [float(x) for x in p.MediaBox]) for p in doc.pages]
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    off = []
+    for n, page in enumerate(out.split("<page ")[1:]):
+        (x0, _y0, x1, _y1), media = trims[n]
+        for xmin, xmax, word in re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)<', page):
+            if float(xmin) < x0 - media[0] - 0.5 or float(xmax) > x1 - media[0] + 0.5:
+                off.append(word[:30])
+    return off
+
+
+LONG = {
+    "word of 120 letters": src(body="A " + "a" * reader.MAX_WORD + " b."),
+    "hyphenated compound": src(body="A " + "-".join(["abcdefghij"] * 11)[:reader.MAX_WORD] + " b."),
+    "code span of 2,000": src(body="A `" + "x" * 2000 + "` b."),
+    "title of one 2,000-letter word": src().replace("title: A title", "title: " + "t" * 2000),
+}
+
+
+@pytest.mark.xfail(strict=True, reason="runs off the page: WeasyPrint finds no break in it (issue 19)")
+@pytest.mark.parametrize("name", list(LONG))
+def test_a_long_word_stays_on_the_page(tmp_path, name):
+    s = tmp_path / "s.md"
+    s.write_text(LONG[name], encoding="utf-8")
+    reader.read(s)  # accepted today
+    proc = run(("pdf", s), tmp_path / "s.pdf")
+    assert proc.returncode == 0, proc.stderr
+    assert _overflow(tmp_path / "s.pdf") == []
+
+
+def test_words_joined_by_no_break_spaces_stay_on_the_page(tmp_path):
+    """The overflow measure itself, on a case that fits (and the seed's own text fits)."""
+    s = tmp_path / "s.md"
+    s.write_text(src(body="A " + "\u00a0".join(["abcdefghij"] * 11) + " b."), encoding="utf-8")
+    assert run(("pdf", s), tmp_path / "s.pdf").returncode == 0
+    assert _overflow(tmp_path / "s.pdf") == []
+    s.write_text(LONG["word of 120 letters"], encoding="utf-8")
+    assert run(("pdf", s), tmp_path / "s.pdf").returncode == 0
+    assert _overflow(tmp_path / "s.pdf")  # the measure sees a word that runs off
