@@ -111,7 +111,7 @@ def _run_all(interview, styles, args) -> int:
 def main(argv: list[str] | None = None) -> int:
     install_signal_handlers()
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(levelname)s: %(message)s")
+    _quiet_libraries()
     try:
         return _run(args)
     except SourceError as e:
@@ -140,6 +140,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pressroom: internal error: {type(e).__name__}: {message} "
               "(please report it; PRESSROOM_DEBUG=1 shows the traceback)", file=sys.stderr)
         return 1
+
+
+def _quiet_libraries() -> None:
+    """stderr holds pressroom's one line and nothing else: what WeasyPrint, fontTools, Pillow
+    and Python's warnings log goes nowhere (the PDF writer collects WeasyPrint's errors itself
+    and turns them into its one line). PRESSROOM_DEBUG=1 shows every message."""
+    if os.environ.get("PRESSROOM_DEBUG"):
+        logging.basicConfig(level=logging.WARNING, format="%(name)s: %(levelname)s: %(message)s")
+        return
+    logging.captureWarnings(True)  # warnings.warn() goes to the "py.warnings" logger
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    root.addHandler(logging.NullHandler())  # no handler at all would print through logging.lastResort
+    root.setLevel(logging.WARNING)
 
 
 def _run(args) -> int:

@@ -112,7 +112,7 @@ class Image:
     """The lead photo.
 
     ``path`` is the absolute path of the image file, already checked by the
-    reader, or ``None`` when the source names no file (the photo is still to
+    reader (it names the file; its bytes are read through ``pressroom.photo.photo_bytes``), or ``None`` when the source names no file (the photo is still to
     come: print sets an FPO box, see the README).
     """
 
@@ -123,6 +123,9 @@ class Image:
     media_type: str | None = None
     width: int = 0
     height: int = 0
+    #: SHA-256 (hex) of the bytes the reader checked; every writer embeds exactly these bytes
+    #: (``pressroom.photo.photo_bytes``), never whatever the path holds later.
+    sha256: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,46 @@
-"""The lead photo's pixels, shared by the writers (no writer imports another)."""
+"""The lead photo's bytes and pixels, shared by the reader and the writers (no writer imports
+another).
+
+The reader opens the photo once, checks the opened file and reads its bytes; it records their
+SHA-256 in the model's ``Image`` and keeps the bytes here. Every writer takes the photo from
+``photo_bytes`` and never opens the path itself, so a file swapped during a build (a symlink to
+somewhere else put in place of the photo) is never read, let alone embedded.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import io
+
+from .errors import BuildError
+
+#: The bytes the reader checked, by SHA-256 (hex): one entry per photo read in this process.
+_checked: dict[str, bytes] = {}
+
+
+def remember(data: bytes) -> str:
+    """Keep the checked bytes of a photo; returns their SHA-256 (hex) for the model."""
+    digest = hashlib.sha256(data).hexdigest()
+    _checked[digest] = data
+    return digest
+
+
+def photo_bytes(image) -> bytes:
+    """The bytes of ``image`` (a model ``Image`` with a path) exactly as the reader checked them.
+    A model read in another process is read again from its path, and refused unless its SHA-256
+    is still the one the reader recorded."""
+    data = _checked.get(image.sha256) if image.sha256 else None
+    if data is not None:
+        return data
+    try:
+        with open(image.path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise BuildError(f"cannot read the lead photo {image.path}: {e.strerror or e}") from None
+    if hashlib.sha256(data).hexdigest() != image.sha256:
+        raise BuildError(f"the lead photo {image.path} changed after it was checked; nothing written "
+                         "(hint: build again once the photo is in place)")
+    return data
 
 
 def grey_to_8_bits(img):
@@ -18,7 +56,7 @@ def grey_to_8_bits(img):
     return img.point(lambda v: v * (255.0 / top)).convert("L") if top > 255 else img.convert("L")
 
 
-def for_office(path: str) -> io.BytesIO | str:
+def for_office(data: bytes) -> io.BytesIO:
     """The photo as Word and LibreOffice show it: the file itself when they read it as it is;
     else its pixels turned upright (EXIF orientation), 16-bit grey scaled to 8 bits, and saved
     again (JPEG from a JPEG, PNG otherwise), for files they would show wrong or python-docx
@@ -26,8 +64,6 @@ def for_office(path: str) -> io.BytesIO | str:
     from docx.image.image import Image as DocxImage
     from PIL import Image, ImageOps
 
-    with open(path, "rb") as f:
-        data = f.read()
     with Image.open(io.BytesIO(data)) as src:
         orientation = src.getexif().get(0x0112, 1)
         fmt, mode = src.format, src.mode

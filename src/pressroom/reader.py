@@ -68,6 +68,11 @@ _MD_MAX_NESTING = 2 * MAX_NESTING + 8
 MAX_WORD = 120
 #: A single paragraph longer than this is refused (it cannot be set on pages).
 MAX_PARAGRAPH = 20_000
+#: More footnotes than this are refused. WeasyPrint lays out a page's footnote area again for
+#: each note it adds: linear in the notes, but about 3.8 s of CPU per 100 one-line notes for each
+#: PDF edition (measured: 100 notes 4.2 s, 500 notes 20 s, 1,000 notes 38 s, print PDF, one
+#: process); 1,000 keeps the four files of any source within about two minutes.
+MAX_FOOTNOTES = 1_000
 
 LINK_SCHEMES = ("http", "https", "mailto")
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png",
@@ -86,8 +91,13 @@ _BCP47 = re.compile(
     re.X | re.I,
 )
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\u2028\u2029\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _MARKUP = re.compile(r"[\[*_<`&]")
+#: Characters no output can hold: the 66 non-characters (U+FDD0–U+FDEF and the last two code
+#: points of every plane) and private-use code points, which no shipped font (styles/fonts) has a
+#: glyph for and which mean nothing outside the software that made them.
+_UNHELD = re.compile("[\ufdd0-\ufdef\ufffe\uffff\ue000-\uf8ff\U000f0000-\U0010ffff"
+                     + "".join(chr(p << 16 | 0xfffe) + chr(p << 16 | 0xffff) for p in range(1, 16)) + "]")
 #: Bidi overrides force a direction on the characters that follow and can make text read otherwise
 #: than it is (in a title, a link's text): refused. Isolates (U+2066–U+2069), embeddings and the
 #: marks (U+200E, U+200F, U+061C), which right-to-left text uses, are kept.
@@ -96,6 +106,16 @@ _OVERRIDE_NAMES = {"\u202d": "a bidi override U+202D (LEFT-TO-RIGHT OVERRIDE)",
                    "\u202e": "a bidi override U+202E (RIGHT-TO-LEFT OVERRIDE)"}
 _OVERRIDE_HINT = ("delete it; to set a run of the other direction use an isolate "
                   "(U+2066 LRI or U+2067 RLI … U+2069 PDI) or a mark (U+200E, U+200F)")
+_UNHELD_HINT = ("no shipped font or format can show it: delete it, or type the character it stood for "
+                "in place of a symbol font's or icon set's code")
+
+
+def _unheld_name(ch: str) -> str:
+    code = ord(ch)
+    kind = "a non-character" if 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE else "a private-use character"
+    return f"{kind} U+{code:04X}"
+
+
 _RAW_WORD = re.compile(r"\S{%d,}" % (MAX_RAW_WORD + 1))
 #: A footnote definition "[^label]:", at a line's start or inside quotes (>) and list items.
 _NUMERIC_ENTITY = re.compile(r"&#([0-9]{1,8}|[xX][0-9a-fA-F]{1,7});")
@@ -271,6 +291,10 @@ def _decode(data: bytes | str, name: str) -> str:
             name, line, f"control character U+{ord(bad.group()):04X} in the text",
             "delete it; use a blank line to separate paragraphs",
         )
+    unheld = _UNHELD.search(text)
+    if unheld:
+        line = text.count("\n", 0, unheld.start()) + 1
+        raise SourceError(name, line, f"{_unheld_name(unheld.group())} in the text", _UNHELD_HINT)
     override = _OVERRIDE.search(text)
     if override:
         line = text.count("\n", 0, override.start()) + 1
@@ -297,6 +321,16 @@ def nfc(text: str) -> str:
         last = mo.end()
     out.append(unicodedata.normalize("NFC", text[last:]))
     return "".join(out)
+
+
+def _opened_path(fd: int) -> Path | None:
+    """Where the open file ``fd`` really is (Linux: its /proc/self/fd link), or None when the
+    system does not say."""
+    try:
+        link = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return None
+    return Path(link) if link.startswith("/") and not link.endswith(" (deleted)") else None
 
 
 def _find_file(base: Path, name: str) -> Path:
@@ -393,6 +427,14 @@ class _Reader:
                                  f"more than {MAX_MARKUP} Markdown markup characters ([ * _ < ` &) in the source",
                                  "split the interview into several sources")
         self._check_numeric_entities()
+        labels: set[str] = set()
+        for i, line in enumerate(self.lines, 1):
+            mo = _NOTE_DEF.match(line) if "[^" in line else None
+            if mo and mo.group(1) not in labels:
+                labels.add(mo.group(1))
+                if len(labels) > MAX_FOOTNOTES:
+                    raise self.error(i, f"more than {MAX_FOOTNOTES:,} footnotes in the source",
+                                     "keep the notes that matter, or split the interview into several sources")
         long = _RAW_WORD.search(self.text)
         if long:
             raise self.error(self.text.count("\n", 0, long.start()) + 1,
@@ -459,6 +501,12 @@ class _Reader:
             return value
 
         title = text("title", required=True)
+        if re.search(r"(?:^|\s)[-\u2010\u2011]+$", title):
+            # The title's line is followed by the date's: pdftotext (and copy and paste) takes a
+            # hyphen at a line's end for a word broken there and drops it.
+            raise self.error(self.key_line("title"), f"the title '{title}' ends with a lone hyphen, which PDF "
+                             "readers take for a word broken at the line's end and drop",
+                             "delete it, or write a dash (–) or the word it stands for")
         date = self._date(data["date"], "date")
         modified = self._modified(data["modified"], date) if data.get("modified") not in (None, "") else None
         lang = text("lang", required=True)
@@ -575,6 +623,9 @@ class _Reader:
         if bad:
             raise self.error(line, f"'{where}' contains the invalid character U+{ord(bad.group()):04X}",
                              "remove the escape sequence from the value")
+        unheld = _UNHELD.search(value)
+        if unheld:
+            raise self.error(line, f"'{where}' contains {_unheld_name(unheld.group())}", _UNHELD_HINT)
         override = _OVERRIDE.search(value)
         if override:
             raise self.error(line, f"'{where}' contains {_OVERRIDE_NAMES[override.group()]}",
@@ -612,6 +663,39 @@ class _Reader:
             raise self.error(line, f"image.file '{file}' is not a file", "give the photo's file name")
         from PIL import Image as PILImage
 
+        from .photo import remember
+
+        # The checks above read the path; the file can be swapped after them. What is checked,
+        # decoded and embedded is the file that was opened: its place (the descriptor's own
+        # path) and kind are checked again, its bytes are read once and every writer uses them
+        # (photo.photo_bytes verifies their SHA-256).
+        try:
+            fd = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        except PermissionError:
+            raise self.error(line, f"image.file '{file}' cannot be read (permission denied)",
+                             "check the file's permissions") from None
+        except OSError as e:
+            raise self.error(line, f"image.file '{file}' cannot be opened ({e.strerror})",
+                             "check the file name and its permissions") from None
+        with open(fd, "rb") as f:
+            opened = _opened_path(f.fileno())
+            if opened is not None and base != opened and base not in opened.parents:
+                raise self.error(line, f"image.file '{file}' is outside the source's folder",
+                                 "copy the photo into the source's folder")
+            if opened is None:  # the system does not say where it is: it must be the checked file
+                here, there = os.fstat(f.fileno()), os.stat(target)
+                if (here.st_dev, here.st_ino) != (there.st_dev, there.st_ino):
+                    raise self.error(line, f"image.file '{file}' changed while it was being read",
+                                     "build again once the photo is in place")
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise self.error(line, f"image.file '{file}' is not a file", "give the photo's file name")
+            try:
+                data = f.read()
+            except OSError as e:
+                raise self.error(line, f"image.file '{file}' cannot be read ({e.strerror})",
+                                 "check the file") from None
+        digest = remember(data)
+
         def unreadable(e):
             return self.error(line, f"image.file '{file}' is not a readable image ({type(e).__name__})",
                               "export the photo as JPEG or PNG")
@@ -619,14 +703,14 @@ class _Reader:
         too_large = self.error(line, f"image.file '{file}' has more than {MAX_IMAGE_PIXELS // 1_000_000} megapixels",
                                f"downscale the photo below {MAX_IMAGE_PIXELS // 1_000_000} megapixels")
         try:
-            with PILImage.open(target) as im:
+            with PILImage.open(io.BytesIO(data)) as im:
                 fmt, (w, h) = im.format, im.size
                 if fmt not in IMAGE_TYPES:
                     raise self.error(line, f"image.file '{file}' is {fmt}, not JPEG or PNG", "export the photo as JPEG or PNG")
                 if w * h > MAX_IMAGE_PIXELS:
                     raise too_large
                 im.verify()
-            with PILImage.open(target) as im:
+            with PILImage.open(io.BytesIO(data)) as im:
                 im.load()  # decodes every pixel: catches truncated and corrupt files here, not in a writer
                 icc = im.info.get("icc_profile")
                 if icc:
@@ -648,7 +732,7 @@ class _Reader:
         except Exception as e:  # Pillow fails in many ways on damaged files
             raise unreadable(e) from None
         return m.Image(alt=alt, caption=caption, credit=credit, path=str(target),
-                       media_type=IMAGE_TYPES[fmt], width=w, height=h)
+                       media_type=IMAGE_TYPES[fmt], width=w, height=h, sha256=digest)
 
     def _record_lines(self, node, path):
         if isinstance(node, yaml.MappingNode):
@@ -899,6 +983,9 @@ class _Reader:
                 if code <= 0x10FFFF and _OVERRIDE.match(chr(code)):
                     raise self.error(i, f"{_OVERRIDE_NAMES[chr(code)]} in the text (written as {mo.group()})",
                                      _OVERRIDE_HINT)
+                if code <= 0x10FFFF and _UNHELD.match(chr(code)):
+                    raise self.error(i, f"{_unheld_name(chr(code))} in the text (written as {mo.group()})",
+                                     _UNHELD_HINT)
                 if code > 0x10FFFF or _CONTROL.match(chr(code)) or code == 0:
                     what = f"U+{code:04X}" if code <= 0x10FFFF else "a code point beyond U+10FFFF"
                     raise self.error(i, f"the entity {mo.group()} stands for {what}, which cannot be in the text",
@@ -910,6 +997,10 @@ class _Reader:
         if bad:
             raise self.error(line, f"control character U+{ord(bad.group()):04X} in the text (written as an entity)",
                              "delete the entity; use a blank line to separate paragraphs")
+        unheld = _UNHELD.search(content)
+        if unheld:
+            raise self.error(line, f"{_unheld_name(unheld.group())} in the text (written as an entity)",
+                             _UNHELD_HINT)
         override = _OVERRIDE.search(content)
         if override:
             raise self.error(line, f"{_OVERRIDE_NAMES[override.group()]} in the text (written as an entity)",

@@ -749,6 +749,54 @@ def save(outdir: Path, scales: dict, phase_results: dict, notes: list[str], load
     return text_report
 
 
+# --------------------------------------------------------------------------
+# Footnotes (issue 19): seconds per 100 notes
+
+
+def footnote_source(n: int) -> str:
+    """The interview's front matter and one answer with ``n`` one-line notes, ten calls a
+    paragraph: the most notes on a page, so the costliest layout per note."""
+    front = SOURCE.read_text(encoding="utf-8").split("\n---\n", 1)[0] + "\n---\n\n"
+    calls = [f"Claim {i}.[^{i}]" for i in range(1, n + 1)]
+    body = ["## What do the notes say?", ""]
+    body += [" ".join(calls[k:k + 10]) + "\n" for k in range(0, n, 10)]
+    body += [f"[^{i}]: Source {i}.\n" for i in range(1, n + 1)]
+    return front + "\n".join(body)
+
+
+def footnote_rows(counts: list[int], runs: int, work: Path) -> list[dict]:
+    """The print PDF of ``footnote_source(n)`` as a cold process, for each n: the median wall and
+    CPU seconds, and CPU seconds per 100 notes; a count over the reader's limit is refused
+    (exit 2, its line reported) and measured as such."""
+    rows = []
+    for n in counts:
+        src = work / f"notes-{n}.md"
+        src.write_text(footnote_source(n), encoding="utf-8")
+        cmd = [str(PY), "-m", "pressroom", "pdf", str(src), "-o", str(work / f"notes-{n}.pdf")]
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=clean_make_env())
+        if proc.returncode == 2:
+            rows.append({"notes": n, "refused": proc.stderr.strip()})
+            continue
+        if proc.returncode != 0:
+            raise RuntimeError(f"{n} notes: {proc.stderr.strip()}")
+        samples = [run_measured(cmd) for _ in range(runs)]
+        wall = statistics.median(x.wall for x in samples)
+        cpu = statistics.median(x.cpu for x in samples)
+        rows.append({"notes": n, "wall": wall, "cpu": cpu, "cpu_per_100": cpu * 100 / n,
+                     "pages": pdf_pages(work / f"notes-{n}.pdf")})
+    return rows
+
+
+def footnote_report(rows: list[dict]) -> str:
+    out = ["| notes | pages | wall (s) | CPU (s) | CPU s per 100 notes |", "|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        if "refused" in r:
+            out.append(f"| {r['notes']:,} | refused: `{r['refused'].split(': ', 1)[-1]}` | | | |")
+        else:
+            out.append(f"| {r['notes']:,} | {r['pages']} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['cpu_per_100']:.2f} |")
+    return "\n".join(out)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scales", default="1,10,50", help="lengths, as multiples of the interview (default 1,10,50)")
@@ -770,8 +818,19 @@ def main(argv=None) -> int:
     ap.add_argument("--memory", choices=("auto", "time", "launcher"), default="auto",
                     help="how peak memory is measured: GNU time (/usr/bin/time), a small Python launcher,"
                          " or the first if it is there (default auto)")
+    ap.add_argument("--footnotes", metavar="COUNTS",
+                    help="measure only the print PDF of an answer with this many one-line notes, e.g."
+                         " 100,800,5000: seconds per 100 notes (a count over the reader's limit is refused)")
     args = ap.parse_args(argv)
 
+    if args.footnotes:
+        with tempfile.TemporaryDirectory(prefix="pressroom-bench-notes-") as tmp:
+            rows = footnote_rows([int(x) for x in args.footnotes.split(",")], max(1, args.runs), Path(tmp))
+        text = footnote_report(rows)
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        (Path(args.out) / "footnotes.md").write_text(text + "\n", encoding="utf-8")
+        print(text)
+        return 0
     if args.from_json:
         scales, phase_results, notes, load = load_results(args.from_json)
         print(report(scales, phase_results, notes, load))

@@ -603,8 +603,9 @@ class _Writer:
             max_h = Mm(fig["max_height_mm"])
             if image.width and image.height and width * image.height / image.width > max_h:
                 width = Emu(int(max_h * image.width / image.height))
+            checked = photo.photo_bytes(image)  # the bytes the reader checked, never the path again
             try:
-                shape = para.add_run().add_picture(photo.for_office(image.path), width=width)
+                shape = para.add_run().add_picture(photo.for_office(checked), width=width)
             except Exception as e:
                 raise BuildError(f"cannot place the lead image {image.path}: {e}") from e
             doc_pr = shape._inline.docPr

@@ -43,6 +43,7 @@ from .. import html as H
 from .. import model as m
 from ..errors import BuildError
 from ..identifiers import identifier
+from ..photo import photo_bytes
 from ..package import normalise_zip
 from ..styles import Strings, Styles
 
@@ -148,10 +149,11 @@ def print_page_starts(interview: m.Interview, styles: Styles, trim: str | None =
     if kept is not None:
         doc_html, document = kept
     else:
-        roots = [styles.root]
+        roots, overrides = [styles.root], {}
         if interview.image and interview.image.path:
             roots.append(Path(interview.image.path).parent)
-        fetcher = pdf._fetcher_class()(roots)
+            overrides[interview.image.path] = photo_bytes(interview.image)  # never the path again
+        fetcher = pdf._fetcher_class()(roots, overrides)
         font_config = FontConfiguration()
         color_profiles: dict = {}
         footnotes.install()  # paginate exactly as the PDF writer does (footnotes.py)
@@ -750,7 +752,7 @@ def _package(interview, styles, strings, chapter: bytes, markers: list[int], cov
     image_name = _image_name(interview.image)
     if image_name:
         item("photo", image_name, interview.image.media_type or "image/jpeg",
-             Path(interview.image.path).read_bytes())
+             photo_bytes(interview.image))
     chapter_item = item("interview", CHAPTER, "application/xhtml+xml", chapter)
     nav = epub.EpubNav(uid="nav", file_name=NAV, title=strings["contents"],
                        direction=meta.script_direction)

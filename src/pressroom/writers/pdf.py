@@ -33,8 +33,11 @@ from .. import html as H
 from .. import model as m
 from ..errors import BuildError
 from ..identifiers import identifier
+from ..photo import photo_bytes
 from ..styles import Styles
 from . import footnotes
+
+_log = logging.getLogger(__name__)
 
 EDITIONS = ("print", "screen")
 DEFAULT_TRIM = "a4"
@@ -66,12 +69,18 @@ def _fetcher_class():
         def __init__(self, roots, overrides=None):
             super().__init__(allow_redirects=False, fail_on_errors=True, allowed_protocols={"file"})
             self.roots = [Path(r).resolve() for r in roots]
-            self.overrides = {Path(k).resolve(): v for k, v in (overrides or {}).items()}
+            # By the path as given (the reader's resolved path): the file there may have been
+            # swapped for a symlink since; its checked bytes are served, the link never followed.
+            self.overrides = {Path(k): v for k, v in (overrides or {}).items()}
 
         def fetch(self, url, headers=None):
             parsed = urlparse(url)
             if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
                 raise FatalURLFetchingError(f"refused to fetch {url!r}: only local files are read")
+            if Path(unquote(parsed.path)) in self.overrides:
+                given = Path(unquote(parsed.path))
+                return URLFetcherResponse(url=f"pressroom-converted:{given.name}", body=self.overrides[given],
+                                          headers={}, status=200)
             path = Path(unquote(parsed.path)).resolve()
             if not any(path == r or r in path.parents for r in self.roots):
                 raise FatalURLFetchingError(f"refused to read {path}: outside the source and styles folders")
@@ -212,8 +221,9 @@ def _declared_families(fonts_css: Path) -> set[str]:
 
 # -- the lead photo -------------------------------------------------------------------------
 
-def prepare_image(path: str, edition: str, profile: Path | None) -> bytes | None:
-    """The photo's bytes as the edition embeds them, or None to embed the file unchanged.
+def prepare_image(data: bytes, edition: str, profile: Path | None) -> bytes | None:
+    """The photo's bytes (``data``, as the reader checked them) as the edition embeds them, or
+    None to embed ``data`` unchanged.
 
     print: colour photos are converted to CMYK for the output-intent profile (from their own
     embedded profile, or sRGB; relative colorimetric with black-point compensation); grey ones
@@ -226,7 +236,7 @@ def prepare_image(path: str, edition: str, profile: Path | None) -> bytes | None
 
     from ..photo import grey_to_8_bits
 
-    with Image.open(path) as src:
+    with Image.open(io.BytesIO(data)) as src:
         src.load()
         fmt, icc, mode = src.format, src.info.get("icc_profile"), src.mode
         transparent = "transparency" in src.info or mode in ("RGBA", "LA", "PA", "La", "RGBa")
@@ -1416,12 +1426,12 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
     image = interview.image
     if image and image.path:
         roots.append(Path(image.path).parent)
+        checked = photo_bytes(image)  # the bytes the reader checked, never the path again
         try:
-            converted = prepare_image(image.path, edition, profile)
+            converted = prepare_image(checked, edition, profile)
         except Exception as e:  # noqa: BLE001 - Pillow raises many types for bad images
             raise BuildError(f"cannot prepare the lead photo {image.path}: {e}") from None
-        if converted is not None:
-            overrides[image.path] = converted
+        overrides[image.path] = checked if converted is None else converted
     fetcher = _fetcher_class()(roots, overrides)
     font_config = _shared["fonts"] if _shared is not None else FontConfiguration()
     color_profiles: dict = {}  # shared by every stylesheet and the document (@color-profile)

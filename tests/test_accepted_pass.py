@@ -1,0 +1,166 @@
+"""Issue 19, stated directly: for any source the reader accepts, the built files pass the checks
+that run in a few seconds (no Java, no Chromium, no LibreOffice, no Ghostscript): the print
+PDF's PDF/X markers, output intent, boxes, colour, fonts and note pages; the screen PDF's tags,
+language and title, figures, outline and note pages; the EPUB's page-list; the DOCX's style
+coverage; and text fidelity on all four. The sources come from the generator of
+``test_properties.py`` (random text in every field, inline markup, notes, quotes and lists, many
+languages and scripts, with and without a photo), derandomized so that ``make test`` runs the
+same sources every time (hunt for new cases with a larger EXAMPLES and ``--hypothesis-seed``;
+what was found is below, fixed or as a strict xfail). Each example builds the four files (WeasyPrint
+lays out the print edition once for the PDF and the EPUB's page-list), so few examples run and a
+failure is not shrunk; the failing source is printed as generated."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, assume, given, settings
+
+from pressroom import checks  # noqa: F401  (registers every check)
+from pressroom import reader, transforms
+from pressroom.checks.core import REGISTRY, Context
+from pressroom.errors import SourceError
+from pressroom.styles import open_styles
+from test_properties import PHOTOS, interview_source
+
+#: (output, check name): the registered checks that need no external program but poppler.
+QUICK = {
+    "print": ("pdfx", "output-intent", "boxes", "colour", "fonts", "cid", "note-pages", "text"),
+    "screen": ("tags", "lang-title", "figures", "outline", "note-pages", "text"),
+    "epub": ("page-list", "text"),
+    "docx": ("styles", "text"),
+}
+
+
+#: Found by this test: an Arabic source with Latin words and notes. Its print PDF crashed the
+#: writer (a NameError on the line that logs a line of right-to-left words it could not match
+#: glyph by glyph; fixed); it now builds, but the text of that line is not found word for word.
+ARABIC_MIXED = ('---\ntitle: V®3\ndate: 2083-04-24\nlang: ar\nrights: Ó\nidentifier: ĹěG\nsection: ħõ\ninterviewee:\n  name: ē\nimage:\n  alt: ³.\n---\n\n**`gwĊ`** [3ļ¨ã¶ἁ?](https://example.org/61?q=a&b=c) \\\n **`k`** ʮħ *×\\½*\n\n## Ø§ĴᵏoÚĄٟ ***̥ڜ*** `C«Æ` ğğù͐ÂDGÉZꚔêḆ⸶Þĕĝ:ª `kÐ` * *\n\n**n** ﮛºèÕَ *[`ÐÎ؉Ģē`](https://example.org/5?q=a&b=c)* `·@Ĩ` **ʘ** \\\n\n\n- > > `O/|ħ¹` [^1] [<mailto:press@example.org>](https://example.org/90?q=a&b=c) \\\n  > >  **\\\n  > > ** **￼**\n\n- *<mailto:press@example.org>*\n\n- *`®>`*\n\n- [^n] **\\\n  **\n\n[^1]: +0.0\n\n[^n]: `&ꞟxᶹ`\n')
+
+
+def test_the_arabic_source_it_found_builds(tmp_path):
+    source = tmp_path / "src" / "generated.md"
+    source.parent.mkdir()
+    source.write_text(ARABIC_MIXED, encoding="utf-8")
+    build_all(source, tmp_path)
+    assert (tmp_path / "generated.pdf").read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.xfail(strict=True, reason="a right-to-left line that falls back to one ActualText "
+                                       "loses its words' order for pdftotext (found by the property test)")
+def test_the_arabic_source_it_found_keeps_its_words(tmp_path):
+    from pressroom.checks.text import PageText, fidelity, pdf_pages, pdf_text
+
+    source = tmp_path / "src" / "generated.md"
+    source.parent.mkdir()
+    source.write_text(ARABIC_MIXED, encoding="utf-8")
+    build_all(source, tmp_path)
+    interview = transforms.apply(reader.read(source), open_styles())
+    text = pdf_text(tmp_path / "generated.pdf")
+    assert fidelity(interview, text, pages=PageText(interview, pdf_pages(text)), kind="print").ok
+
+
+def test_the_quick_checks_exist():
+    """Every check named above is registered (a renamed check must not silently drop out)."""
+    names = {(c.kind, c.name) for c in REGISTRY}
+    missing = [(k, n) for k, ns in QUICK.items() for n in ns if (k, n) not in names]
+    assert not missing
+
+
+#: Found by this test and not fixed yet (the strict xfails below): a combining mark outside the
+#: basic block U+0300–U+036F (U+0483–U+0489 Cyrillic, U+1AB0–, U+1DC0–, U+20D0–, U+2DE0–,
+#: U+A66F–, U+FE20– ...) in the small-caps credit or a code span makes pdftotext split the word
+#: around it, and text fidelity fails. Sources with one are left out of the property until then.
+#: Also left out: a combining mark with no letter before it (at the start of a code span or a
+#: word, after markup), which pdftotext moves to another word.
+def _known(text: str) -> bool:
+    import unicodedata
+
+    def mark(c):
+        return unicodedata.category(c) in ("Mn", "Me")
+
+    return any(mark(c) and (not 0x300 <= ord(c) <= 0x36F and not 0x591 <= ord(c) <= 0x6FF  # Arabic apart
+                            or i == 0 or unicodedata.category(text[i - 1])[0] not in "LNM")
+               for i, c in enumerate(text))
+
+
+def build_all(source: Path, out: Path) -> None:
+    """The four files of ``source`` in ``out``, as ``pressroom all`` writes them."""
+    from pressroom import cli
+
+    class Args:
+        pass
+
+    args = Args()
+    args.source, args.outdir, args.trim, args.icc = str(source), str(out), None, None
+    styles = open_styles()
+    interview = transforms.apply(reader.read(source), styles)
+    assert cli._run_all(interview, styles, args) == 0
+
+
+EXAMPLES = 6
+_built: list[int] = []
+
+
+def test_every_accepted_source_builds_files_that_pass():
+    """The property; and it held for EXAMPLES sources the reader accepted, not for none (the
+    generator's sources are often refused: a link with no text, a call in a question)."""
+    _built.clear()
+    _accepted_sources_pass()
+    assert len(_built) >= EXAMPLES
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+@given(text=interview_source())
+def _accepted_sources_pass(text):
+    assume(not _known(text))
+    with tempfile.TemporaryDirectory(prefix="pressroom-accepted-") as tmp:
+        tmp = Path(tmp)
+        folder = tmp / "src"
+        folder.mkdir()
+        for photo in PHOTOS.iterdir():
+            (folder / photo.name).write_bytes(photo.read_bytes())
+        source = folder / "generated.md"
+        source.write_text(text, encoding="utf-8")
+        try:
+            reader.read(source)
+        except SourceError:
+            assume(False)  # refused with its one line: sound, but not an example of the property
+            raise  # pragma: no cover
+        build = tmp / "build"
+        build.mkdir()
+        build_all(source, build)
+        interview = transforms.apply(reader.read(source), open_styles())
+        (tmp / "scratch").mkdir()
+        ctx = Context(source.resolve(), build.resolve(), interview, tmp / "scratch")
+        failed, checked = [], []
+        for c in REGISTRY:
+            if c.name in QUICK.get(c.kind, ()):
+                outcome = c.fn(ctx, ctx.path(c.kind))
+                if not outcome.ok:
+                    failed.append(f"{c.kind} {c.name}: {outcome.summary}")
+                checked.append((c.kind, c.name))
+        assert not failed, "\n".join(failed) + "\n--- source ---\n" + text
+        assert len(checked) == sum(len(v) for v in QUICK.values())
+        _built.append(1)
+
+
+@pytest.mark.xfail(strict=True, reason="pdftotext splits the word around a combining mark outside "
+                                       "U+0300–U+036F (found by the property test above)")
+@pytest.mark.parametrize("credit,body", [("Sj\u0484IIhN", "A."), ("x", "`\u00d6\u04c2\u1dca\u0421\u0137L` [^1]\n\n[^1]: N.")],
+                         ids=["cyrillic-mark-in-credit", "supplement-mark-in-code"])
+def test_a_combining_mark_keeps_its_word(tmp_path, credit, body):
+    """The cases the property test found: 'Sj҄IIhN' as the photo's credit comes out of the print
+    PDF as 'Sj҄ I IhN' (in the body it is read whole), and a code span 'Öӂ᷊СķL' as 'Öӂ ᷊ СķL':
+    text fidelity fails."""
+    from pressroom.checks.text import fidelity, pdf_text
+
+    source = tmp_path / "g.md"
+    source.write_text("---\ntitle: T\ndate: 2023-11-18\nlang: de\nimage:\n  alt: x\n"
+                      f"  credit: {credit}\n---\n\n## Q?\n\n{body}\n", encoding="utf-8")
+    build_all(source, tmp_path)
+    interview = transforms.apply(reader.read(source), open_styles())
+    assert fidelity(interview, pdf_text(tmp_path / "g.pdf"), kind="print").ok
