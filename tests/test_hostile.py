@@ -290,3 +290,38 @@ def test_a_question_of_invisible_characters_or_with_a_call_is_refused():
 def test_good_links_are_kept(href):
     iv = reader.parse(src(body=f"See [the page]({href})."), name="s.md")
     assert iv.exchanges[0].answer[0].children[1].href == href
+
+
+# -- nothing is mixed: several outputs are written all or nothing ---------------------------------
+
+
+def test_a_full_disk_while_writing_every_format_leaves_every_old_output(tmp_path):
+    """``pressroom all`` writes its four files all or nothing: on a disk that fills up midway,
+    every earlier output is left byte for byte, and the one line says nothing was written."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    from conftest import SOURCE
+
+    first = tmp_path / "first"
+    subprocess.run([sys.executable, "-m", "pressroom", "all", str(SOURCE), "--outdir", str(first)], check=True,
+                   capture_output=True, timeout=600)
+    total = sum(p.stat().st_size for p in first.iterdir())
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    # Room for about half of the new files: the disk fills up midway through writing them.
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={total // 2 // 1024}k", "tmpfs", str(disk)], check=True)
+    try:
+        stem = SOURCE.stem
+        old = {}
+        for suffix in (".pdf", ".screen.pdf", ".epub", ".docx"):
+            (disk / (stem + suffix)).write_bytes(b"old " + suffix.encode())
+            old[suffix] = b"old " + suffix.encode()
+        proc = subprocess.run([sys.executable, "-m", "pressroom", "all", str(SOURCE), "--outdir", str(disk)],
+                              capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
+        assert "no output written" in proc.stderr and "No space left" in proc.stderr, proc.stderr
+        for suffix, data in old.items():
+            assert (disk / (stem + suffix)).read_bytes() == data, suffix
+        assert not [p.name for p in disk.iterdir() if p.name.endswith(".part")]
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BuildError, SourceError
-from .package import install_signal_handlers, write_atomic
+from .package import write_all_atomic, install_signal_handlers, write_atomic
 
 FORMATS = {
     "pdf": "pressroom.writers.pdf",
@@ -103,8 +103,12 @@ def _run_all(interview, styles, args) -> int:
             else:
                 options = {}
             built.append((Path(args.outdir) / (stem + suffix), writer.write(interview, styles, **options)))
-    for path, data in built:
-        _write(path, data)
+    # All or nothing: a full disk or an interrupt while writing leaves every earlier output as
+    # it was, so "no output written" is true.
+    try:
+        write_all_atomic(built)
+    except OSError as e:
+        raise BuildError(f"cannot write {e.filename or 'the outputs'}: {e.strerror or e}; no output written") from None
     return 0
 
 

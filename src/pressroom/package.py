@@ -62,6 +62,35 @@ def signals_deferred():
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
+def write_all_atomic(files: list[tuple[str | os.PathLike, bytes]]) -> None:
+    """Write several files all or nothing: each to a temporary file beside it first (a full disk
+    or an interrupt then leaves every old file as it was), then all renamed at once with signals
+    held back, so no new file ever stands beside old ones from the same build."""
+    tmps: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files:
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with signals_deferred():
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+                tmps.append((Path(tmp), path))
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)
+        with signals_deferred():
+            for tmp, path in tmps:
+                os.replace(tmp, path)
+            tmps = []
+    except BaseException:
+        with signals_deferred():
+            for tmp, _path in tmps:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+        raise
+
+
 def write_atomic(path: str | os.PathLike, data: bytes) -> None:
     with atomic_output(path) as tmp:
         with open(tmp, "wb") as f:
