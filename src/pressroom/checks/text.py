@@ -296,7 +296,7 @@ class PageText:
                     walk(x)
             elif isinstance(n, m.NoteRef):
                 segments.append(("".join(text), n.number))
-            elif isinstance(n, (m.Text, m.Code)):
+            elif isinstance(n, (m.Text, m.Code, m.Superscript)):  # as model.plain_text reads them
                 text.append(n.text)
             elif isinstance(n, m.LineBreak):
                 text.append("\n")
@@ -305,6 +305,9 @@ class PageText:
                     if f.name in ("children", "items", "question", "answer"):
                         walk(getattr(n, f.name))
                 if isinstance(n, m.Paragraph):
+                    text.append("\n")
+                elif isinstance(n, m.BlockQuote) and n.attribution:
+                    walk(n.attribution)
                     text.append("\n")
 
         walk(iv.intro)

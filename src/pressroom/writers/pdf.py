@@ -344,12 +344,19 @@ def _soft_hyphens(root, lang: str) -> None:
     if not tag or lang.lower().split("-")[0] in ("ar", "zh", "ja", "ko"):
         return
     dictionary = pyphen.Pyphen(lang=tag, left=3, right=3)
+    # A long word in another script than the document's (a Latin place name in Russian text)
+    # finds no break in the document's patterns: English patterns break it rather than let it
+    # run past the margin.
+    latin = pyphen.Pyphen(lang="en_US", left=3, right=3)
     patterns = {n: re.compile(rf"[^\W\d_]{{{n},}}") for n in (LONG_WORD, LONG_DISPLAY_WORD)}
 
     def soft(word):
         # No piece shorter than 3 letters between two breaks either ("zusamme-n-a-rbeit").
         kept, last = [], 0
-        for pos in dictionary.positions(word):
+        positions = dictionary.positions(word)
+        if not positions and word.isascii():
+            positions = latin.positions(word)
+        for pos in positions:
             if pos - last >= 3 and len(word) - pos >= 3:
                 kept.append(pos)
                 last = pos
