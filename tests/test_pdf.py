@@ -704,13 +704,13 @@ def test_prepare_image_modes(tmp_path):
     Image.new("RGBA", (20, 10), (255, 0, 0, 128)).save(rgba)
     grey = tmp_path / "g.jpg"
     Image.new("L", (20, 10), 128).save(grey)
-    converted = Image.open(io.BytesIO(prepare_image(str(rgba), "print", ICC)))
+    converted = Image.open(io.BytesIO(prepare_image(rgba.read_bytes(), "print", ICC)))
     assert converted.mode == "CMYK"
-    assert prepare_image(str(grey), "print", ICC) is None  # grey prints on K as it is
-    screen = Image.open(io.BytesIO(prepare_image(str(rgba), "screen", None)))
+    assert prepare_image(grey.read_bytes(), "print", ICC) is None  # grey prints on K as it is
+    screen = Image.open(io.BytesIO(prepare_image(rgba.read_bytes(), "screen", None)))
     assert screen.mode == "RGB"
     # Red on the press: magenta and yellow, little cyan (the JPEG is not inverted).
     red = tmp_path / "r.png"
     Image.new("RGB", (8, 8), (230, 20, 20)).save(red)
-    c, m, y, k = Image.open(io.BytesIO(prepare_image(str(red), "print", ICC))).getpixel((4, 4))
+    c, m, y, k = Image.open(io.BytesIO(prepare_image(red.read_bytes(), "print", ICC))).getpixel((4, 4))
     assert m > 150 and y > 150 and c < 60

@@ -53,11 +53,12 @@ def built(tmp_path_factory) -> _Built:
     return _Built(tmp_path_factory.mktemp("rtl"))
 
 
-def misses(interview: m.Interview, text: str) -> list[str]:
-    """Each passage of the model whose tokens are not all in ``text``, in order, window 0."""
+def misses(interview: m.Interview, text: str, kind: str | None = None) -> list[str]:
+    """Each passage of the model (as edition ``kind`` shows it) whose tokens are not all in
+    ``text``, in order, window 0."""
     actual = words(text)
     out = []
-    for name, passage in passages(interview):
+    for name, passage in passages(interview, kind):
         expected = words(passage)
         miss = first_miss(expected, actual)
         if miss is not None:
@@ -87,7 +88,7 @@ def test_the_arabic_interview_has_what_it_is_for():
 @pytest.mark.parametrize("name", sorted(SOURCES))
 def test_pdftotext_gives_the_words_of_the_source_exactly(built, name, edition):
     iv = load_model(SOURCES[name])
-    assert misses(iv, pdf_text(built[name, edition])) == []
+    assert misses(iv, pdf_text(built[name, edition]), edition) == []
 
 
 def test_pdftotext_gives_lam_alef_words_letter_for_letter(built):

@@ -391,7 +391,7 @@ class HtmlBuilder:
         """Append display text: addresses get break opportunities after / ? & . - _ (and no
         hyphenation), the interviewer's and interviewee's names are kept on one line."""
         for is_address, piece in breaks.split_addresses(text):
-            if is_address and _local(parent) == "a":
+            if is_address and _local(parent) == "a" and not self.o.epub:
                 # Inside a link the address's break opportunities are zero-width spaces in the
                 # <a>'s own text: a span or <wbr> elements would take the link's annotations as
                 # their own in the tagged PDF (PDF/UA: every link annotation belongs to a Link).
