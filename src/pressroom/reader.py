@@ -333,6 +333,21 @@ def _opened_path(fd: int) -> Path | None:
     return Path(link) if link.startswith("/") and not link.endswith(" (deleted)") else None
 
 
+def _refused_char(text: str):
+    """The first character no output may hold, as (kind, what it is, hint), or None: a control
+    character, a character no shipped font or format holds, a bidi override."""
+    bad = _CONTROL.search(text)
+    if bad:
+        return "control", f"U+{ord(bad.group()):04X}", ""
+    unheld = _UNHELD.search(text)
+    if unheld:
+        return "unheld", _unheld_name(unheld.group()), _UNHELD_HINT
+    override = _OVERRIDE.search(text)
+    if override:
+        return "override", _OVERRIDE_NAMES[override.group()], _OVERRIDE_HINT
+    return None
+
+
 def _find_file(base: Path, name: str) -> Path:
     """``base / name``, or the file whose name is the same text in another normalisation (macOS
     writes names in NFD; the source is read in NFC)."""
@@ -619,17 +634,12 @@ class _Reader:
 
     def _check_value(self, value: str, line: int, where: str):
         """YAML escapes ("\\x07", "\\ud800") can produce characters the raw-text check never saw."""
-        bad = _CONTROL.search(value)
-        if bad:
-            raise self.error(line, f"'{where}' contains the invalid character U+{ord(bad.group()):04X}",
-                             "remove the escape sequence from the value")
-        unheld = _UNHELD.search(value)
-        if unheld:
-            raise self.error(line, f"'{where}' contains {_unheld_name(unheld.group())}", _UNHELD_HINT)
-        override = _OVERRIDE.search(value)
-        if override:
-            raise self.error(line, f"'{where}' contains {_OVERRIDE_NAMES[override.group()]}",
-                             _OVERRIDE_HINT)
+        found = _refused_char(value)
+        if found:
+            kind, what, hint = found
+            if kind == "control":
+                what, hint = f"the invalid character {what}", "remove the escape sequence from the value"
+            raise self.error(line, f"'{where}' contains {what}", hint)
 
     def _check_subkeys(self, value: dict, key: str, fields):
         for sub in value:
@@ -993,18 +1003,12 @@ class _Reader:
 
     def _check_chars(self, content: str, line: int):
         """Characters given as entities (&#12;, &#x202E;) follow the rules of typed ones."""
-        bad = _CONTROL.search(content)
-        if bad:
-            raise self.error(line, f"control character U+{ord(bad.group()):04X} in the text (written as an entity)",
-                             "delete the entity; use a blank line to separate paragraphs")
-        unheld = _UNHELD.search(content)
-        if unheld:
-            raise self.error(line, f"{_unheld_name(unheld.group())} in the text (written as an entity)",
-                             _UNHELD_HINT)
-        override = _OVERRIDE.search(content)
-        if override:
-            raise self.error(line, f"{_OVERRIDE_NAMES[override.group()]} in the text (written as an entity)",
-                             _OVERRIDE_HINT)
+        found = _refused_char(content)
+        if found:
+            kind, what, hint = found
+            if kind == "control":
+                what, hint = f"control character {what}", "delete the entity; use a blank line to separate paragraphs"
+            raise self.error(line, f"{what} in the text (written as an entity)", hint)
 
     def _check_long_word(self, word: str, line: int):
         """A word over MAX_WORD is refused unless it is an address (with text around it) whose
