@@ -1,15 +1,13 @@
-# pressroom: source/*.md -> build/<stem>.pdf, .screen.pdf, .epub, .docx
-#   make            all formats of every source
-#   make pdf        print (PDF/X-4) and screen (PDF/UA-1) editions
-#   make epub | docx | test | clean
-#   make fresh-test     make pdf and make test on a minimal Debian 12 (chroot; root, long)
-#   make check          every check on every output: one table, build/check.json
-#   make dist           hand-off bundles in build/dist/ (after the checks pass)
-#   make verify-repro   builds the bundles twice (other time zone, later) and compares hashes
-# Options: TRIM=a4|a5|letter  ICC=<profile in styles/icc/>  V=1 (show the commands)
-#          ONE_PROCESS=1|0 (one `pressroom all` per source, or one process per file; see below)
+# pressroom: source/*.md -> build/<stem>.model.json -> build/<stem>.pdf, .screen.pdf, .epub, .docx
+# `make help` lists the targets and options. The stages, one process per file, in parallel:
+#   source/x.md -> build/x.model.json (the reader) -> each writer (src/pressroom/outputs.py);
+#   the print PDF also writes build/x.pages.json, which the EPUB's page-list reads.
+# Every output depends on what its writer actually used (build/*.d, written by the writer as a
+# compiler writes them), on its model and on the options it follows (build/options/).
 .DELETE_ON_ERROR:
 .SUFFIXES:
+# Nothing made on the way (an option file, a model, a page map) is removed as intermediate.
+.SECONDARY:
 SHELL := /bin/bash
 
 # The rules below need GNU make 4.3 or later (grouped targets, `&:`).
@@ -22,8 +20,15 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 BUILD   := build
-TRIM    ?= a4
-ICC     ?=
+# Options are remembered in build/options/ until given again (`make TRIM=a5`, then `make`: A5).
+TRIM    ?= $(or $(file < $(BUILD)/options/trim),a4)
+ICC     ?= $(file < $(BUILD)/options/icc)
+
+# Parallel by default: as many jobs as the machine has cores, unless -j is given (-j1: one).
+ifeq ($(filter -j% --jobserver%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
+MAKEFLAGS += --no-builtin-rules
 
 # Source names are data. A name Make cannot carry (a space, a quote or one of $ % # : ; \ * ? [ ] ( )
 # { } < > | & = ! `) is never put in a recipe: it is named on one line of stderr, the other sources
@@ -37,20 +42,11 @@ $(shell find source -maxdepth 1 -type f -name '*.md' -name '$(UNSAFE)' -exec pri
   '%s:1: this file name cannot be built by make: it has a space, a quote or a sign make or the shell reads (hint: rename it with letters, digits and - _ . only)\n' {} \; >&2)
 endif
 STEMS   := $(basename $(notdir $(SOURCES)))
-PDFS    := $(STEMS:%=$(BUILD)/%.pdf) $(STEMS:%=$(BUILD)/%.screen.pdf)
-EPUBS   := $(STEMS:%=$(BUILD)/%.epub)
-DOCXS   := $(STEMS:%=$(BUILD)/%.docx)
-
-# An output is rebuilt when its source, anything in styles/ or anything in src/ changes.
-# Files beside a source (its photo) are dependencies of every output of that folder.
-STYLE_FILES := $(shell find styles -type f 2>/dev/null)
-CODE_FILES  := $(shell find src -type f -name '*.py' 2>/dev/null)
-ASSETS      := $(shell find source -maxdepth 1 -type f ! -name '*.md' ! -name '$(UNSAFE)' 2>/dev/null | LC_ALL=C sort)
-DEPS        := $(STYLE_FILES) $(CODE_FILES) $(ASSETS) $(STAMP) Makefile
-PRESSROOM   := $(PY) -m pressroom
-PDF_OPTS    := --trim $(TRIM) $(if $(ICC),--icc $(ICC))
-ACE         := $(VENV)/ace/.installed
-DIST        := $(BUILD)/dist
+MODELS  := $(STEMS:%=$(BUILD)/%.model.json)
+# The code of this tree (also when .venv is shared with another copy of the project).
+PRESSROOM := PYTHONPATH=$(CURDIR)/src $(PY) -m pressroom
+ACE     := $(VENV)/ace/.installed
+DIST    := $(BUILD)/dist
 
 # Quiet by default: one short line per step (`  PDF     build/x.pdf`); V=1 shows the commands.
 V ?= 0
@@ -62,14 +58,76 @@ Q   := @
 say  = @printf '  %-7s %s\n' '$(1)' '$(2)'
 endif
 
-.PHONY: all pdf epub docx test clean proof bench check dist verify-repro fresh-test
+GOALS := $(or $(MAKECMDGOALS),all)
+.PHONY: all pdf epub docx model test clean proof bench check dist verify-repro fresh-test help FORCE
+
+# `make clean` with other goals (`make -j2 clean all`): clean first, then make the others.
+ifneq ($(and $(filter clean,$(GOALS)),$(filter-out clean,$(GOALS))),)
+AFTER := $(filter-out clean,$(GOALS))
+$(firstword $(AFTER)): clean
+	@$(MAKE) --no-print-directory $(AFTER)
+$(wordlist 2,$(words $(AFTER)),$(AFTER)): $(firstword $(AFTER))
+	@:
+clean:
+	rm -rf $(BUILD)
+else
+
 all: pdf epub docx
 ifneq ($(REFUSED),0)
 	@echo "make: $(REFUSED) source(s) not built: their file names cannot be built (see above)" >&2; exit 2
 endif
-pdf: $(PDFS)
-epub: $(EPUBS)
-docx: $(DOCXS)
+
+help:
+	@echo 'pressroom: build the editions of source/*.md into build/ (one process per file, in parallel)'
+	@echo '  make             every output of every source (print and screen PDF, EPUB, DOCX)'
+	@echo '  make pdf|epub|docx|model   one format (model: the reader'"'"'s build/<stem>.model.json)'
+	@echo '  make check       every check on every output; re-runs only what changed (build/check.json)'
+	@echo '  make dist        hand-off bundles in build/dist/ from the checked outputs'
+	@echo '  make proof       every PDF page as PNG, and a contact sheet, in build/proof/'
+	@echo '  make test        the test suite (installs what it needs)   make bench   speed and memory'
+	@echo '  make verify-repro   two builds, other clock and time zone: identical hashes'
+	@echo '  make fresh-test  make pdf and make test on a fresh Debian 12 (root, long)   make clean'
+	@echo 'Options: TRIM=a4|a5|letter (print PDF, its EPUB page-list, DOCX page)  ICC=<styles/icc/ profile>'
+	@echo '         V=1 (show the commands)  -j N (jobs; default: the cores)  -k (build the other sources on an error)'
+
+# The table of outputs (src/pressroom/outputs.py) as Make rules; the system Python writes them.
+ifeq ($(filter-out help clean fresh-test,$(GOALS)),)
+else
+include $(BUILD)/outputs.mk
+-include $(wildcard $(BUILD)/*.d)
+endif
+$(BUILD)/outputs.mk: src/pressroom/outputs.py
+	@mkdir -p $(@D)
+	@$(PYTHON) src/pressroom/outputs.py make > $@.part && mv -f $@.part $@
+
+pdf: $(PDF_GOAL)
+epub: $(EPUB_GOAL)
+docx: $(DOCX_GOAL)
+model: $(MODELS)
+
+# The reader: source -> model. Its dependency file names the reader's modules, the styles the
+# transforms read and the photo it checked.
+$(BUILD)/%.model.json: source/%.md $(STAMP)
+	$(call say,MODEL,$@)
+	$(Q)$(PRESSROOM) model $< -o $@ --deps $@.d
+
+# Options are files: one per option, written only when its value changes, so that `make
+# TRIM=a5` rebuilds what follows the trim (print PDF, page map, EPUB, DOCX) and nothing else.
+# The rule exists only for an option whose file is missing or says another value (`make -n`
+# then shows what the change would rebuild).
+define option_rule
+ifneq ($$(wildcard $(BUILD)/options/$(1))-$$(file < $(BUILD)/options/$(1)),$(BUILD)/options/$(1)-$(2))
+$(BUILD)/options/$(1): FORCE
+	@mkdir -p $$(@D) && printf '%s\n' '$(2)' > $$@
+endif
+endef
+$(eval $(call option_rule,trim,$(TRIM)))
+$(eval $(call option_rule,icc,$(ICC)))
+FORCE:
+
+# The versions of the checkers: rewritten only when they change (a package upgraded).
+$(BUILD)/tools.json: $(STAMP) $(wildcard /var/lib/dpkg/status) | $(ACE)
+	$(Q)$(PRESSROOM) tools -o $@
 
 # The system packages (.ci/packages.txt) each goal needs: .ci/setup checks them, installs the missing
 # ones (Debian/Ubuntu, as root) or stops with one line naming them. A stamp per group keeps the
@@ -93,40 +151,6 @@ $(STAMP): pyproject.toml | $(SYSTEM_PDF)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@
 
-# How the files are made. `make`, `make all`, `make check`, `make dist`: one `pressroom all`
-# process per source writes its four files (a grouped target). Imports, fonts and the print
-# edition's layout (which the EPUB's page-list follows) are then paid once, about twice as fast.
-# `make pdf`, `make epub`, `make docx`, `make proof` or a single file: one process per file, that
-# format only. One process per source is used only when every goal is one of those listed below
-# (so `make all pdf` runs one process per file). The bytes are the same either way;
-# ONE_PROCESS=1 or ONE_PROCESS=0 forces one way. With ONE_PROCESS=1 any of a source's four
-# targets builds all four (`make pdf ONE_PROCESS=1` also writes the EPUB and the DOCX).
-ifeq ($(origin ONE_PROCESS),undefined)
-ONE_PROCESS := $(if $(filter-out all check dist verify-repro test clean bench,$(or $(MAKECMDGOALS),all)),0,1)
-endif
-
-ifeq ($(ONE_PROCESS),1)
-$(BUILD)/%.pdf $(BUILD)/%.screen.pdf $(BUILD)/%.epub $(BUILD)/%.docx &: source/%.md $(DEPS)
-	$(call say,ALL,$(BUILD)/$*.pdf .screen.pdf .epub .docx)
-	$(Q)$(PRESSROOM) all $< --outdir $(BUILD) $(PDF_OPTS)
-else
-$(BUILD)/%.screen.pdf: source/%.md $(DEPS)
-	$(call say,PDF,$@)
-	$(Q)$(PRESSROOM) pdf $< --edition screen -o $@
-
-$(BUILD)/%.pdf: source/%.md $(DEPS)
-	$(call say,PDF,$@)
-	$(Q)$(PRESSROOM) pdf $< --edition print $(PDF_OPTS) -o $@
-
-$(BUILD)/%.epub: source/%.md $(DEPS)
-	$(call say,EPUB,$@)
-	$(Q)$(PRESSROOM) epub $< --trim $(TRIM) -o $@
-
-$(BUILD)/%.docx: source/%.md $(DEPS)
-	$(call say,DOCX,$@)
-	$(Q)$(PRESSROOM) docx $< -o $@
-endif
-
 # Ace by DAISY (EPUB accessibility checker), pinned, run headless on the system's chromium.
 # No browser download: PUPPETEER_EXECUTABLE_PATH points tests at /usr/bin/chromium.
 $(VENV)/ace/.installed: | $(STAMP) $(SYSTEM_TEST)
@@ -136,28 +160,15 @@ $(VENV)/ace/.installed: | $(STAMP) $(SYSTEM_TEST)
 
 # Proofs: every page of every PDF as PNG in build/proof/, plus one contact sheet per PDF.
 PROOF_DPI ?= 100
-proof: $(PDFS)
+proof: $(PDF_GOAL)
 	@rm -rf $(BUILD)/proof && mkdir -p $(BUILD)/proof
-	@for pdf in $(PDFS); do \
+	@for pdf in $(PDF_GOAL); do \
 	  name=$$(basename $$pdf .pdf); \
 	  pdftoppm -r $(PROOF_DPI) -png $$pdf $(BUILD)/proof/$$name || exit 1; \
 	  $(PY) -m pressroom.writers.pdf contact-sheet $(BUILD)/proof/$$name.contact.png \
 	    $$(ls $(BUILD)/proof/$$name-*.png | sort -V) || exit 1; \
 	  echo "proof: $(BUILD)/proof/$$name-*.png, $(BUILD)/proof/$$name.contact.png"; \
 	done
-
-# The release gate (src/pressroom/checks/): every check on every output, one summary table,
-# build/check.json and build/<stem>.check.json; exits non-zero on any failure.
-check: all $(ACE)
-	$(Q)$(PRESSROOM) check $(SOURCES) --build $(BUILD) --report $(BUILD)/check.json
-
-# Hand-off bundles (src/pressroom/dist.py): build/dist/<stem>-print/ and <stem>-distribution/,
-# each with manifest.json, and each as a zip. Only checked outputs are bundled.
-dist: all $(ACE)
-	$(call say,CHECK,$(BUILD)/check.json)
-	$(Q)$(PRESSROOM) check --quiet $(SOURCES) --build $(BUILD) --report $(BUILD)/check.json
-	$(call say,DIST,$(DIST)/)
-	$(Q)$(PRESSROOM) dist $(SOURCES) --build $(BUILD) --out $(DIST)
 
 # Two complete builds (outputs, checks, bundles) in fresh folders: the second at a later time and
 # 26 hours east (UTC-12, then UTC+14: the local dates always differ). Every SHA-256 must match.
@@ -188,5 +199,22 @@ bench: $(SYSTEM_BENCH) $(STAMP)
 fresh-test:
 	.ci/fresh-test $(FRESH_ROOT)
 
+
+# The release gate (src/pressroom/checks/): each output's checks are a target of their own,
+# build/<stem>.<output>.check.json, rebuilt when the output, its model or the checks' code changes.
+# `make check` then gathers them (running nothing again) into one table and build/check.json,
+# and exits non-zero on any failure.
+check: $(CHECK_FILES)
+	$(Q)$(PRESSROOM) check --collect $(SOURCES) --build $(BUILD) --report $(BUILD)/check.json
+
+# Hand-off bundles (src/pressroom/dist.py): build/dist/<stem>-print/ and <stem>-distribution/,
+# each with manifest.json, and each as a zip. Only checked outputs are bundled; the check results
+# are used as they are.
+dist: $(CHECK_FILES)
+	$(Q)$(PRESSROOM) check --collect --quiet $(SOURCES) --build $(BUILD) --report $(BUILD)/check.json
+	$(call say,DIST,$(DIST)/)
+	$(Q)$(PRESSROOM) dist $(SOURCES) --build $(BUILD) --out $(DIST)
+
 clean:
 	rm -rf $(BUILD)
+endif

@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "source" / "the-future-of-migration.md"
 sys.path.insert(0, str(Path(__file__).parent))
 
-SUFFIX = {"print": ".pdf", "screen": ".screen.pdf", "epub": ".epub", "docx": ".docx"}
+sys.path.insert(0, str(ROOT / "src"))
+from pressroom.outputs import OUTPUTS, SUFFIX  # noqa: E402  (the table of outputs)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -53,6 +54,57 @@ def build(kind: str, source: Path, outdir: Path, *extra) -> Path:
     else:
         run_cli(kind, source, "-o", out, *extra)
     return out
+
+
+def build_all(source: Path, outdir: Path, *options, timeout: float = 900, env=None) -> dict[str, Path]:
+    """Every output of a source, by the stages ``make`` runs: the model, then each writer in a
+    process of its own (in parallel), the EPUB after the print edition's page map. ``options``
+    are ``--trim X`` / ``--icc Y``, given to the outputs that follow them."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    stem = Path(source).stem
+    model = outdir / f"{stem}.model.json"
+    run_cli("model", source, "-o", model, timeout=timeout, env=env)
+    opts = dict(zip(options[::2], options[1::2]))
+    done: dict[str, Path] = {}
+
+    def command(o) -> list[str]:
+        args = [o.command, str(model), *o.args, "-o", str(outdir / (stem + o.suffix))]
+        for name in o.options:
+            if f"--{name}" in opts:
+                args += [f"--{name}", str(opts[f"--{name}"])]
+        for s in o.makes:
+            args += ["--pages-out", str(outdir / (stem + s))]
+        for s in o.reads:
+            args += ["--pages", str(outdir / (stem + s))]
+        return args
+
+    waves = [[o for o in OUTPUTS if not o.reads], [o for o in OUTPUTS if o.reads]]
+    for wave in waves:
+        procs = [(o, subprocess.Popen([sys.executable, "-m", "pressroom", *command(o)],
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)) for o in wave]
+        for o, proc in procs:
+            _, err = proc.communicate(timeout=timeout)
+            if proc.returncode != 0:
+                raise AssertionError(f"pressroom {' '.join(command(o))} failed ({proc.returncode}):\n{err}")
+            done[o.name] = outdir / (stem + o.suffix)
+    return done
+
+
+def epub_bytes(interview, styles, trim=None) -> bytes:
+    """The EPUB of a model, in one process: the print edition's page map first, as make does."""
+    from pressroom.writers import epub, pdf
+
+    pages: list = []
+    pdf.write(interview, styles, edition="print", trim=trim, pages_out=pages)
+    return epub.write(interview, styles, pages=pages)
+
+
+def write_output(writer, interview, styles, **options) -> bytes:
+    """``writer.write`` for any writer module; the EPUB gets its page map (``epub_bytes``)."""
+    if writer.__name__.endswith(".epub"):
+        return epub_bytes(interview, styles, **options)
+    return writer.write(interview, styles, **options)
 
 
 class _Outputs:

@@ -12,6 +12,8 @@ failure is not shrunk; the failing source is printed as generated."""
 
 from __future__ import annotations
 
+import importlib
+
 import tempfile
 from pathlib import Path
 
@@ -89,17 +91,18 @@ def _known(text: str) -> bool:
 
 
 def build_all(source: Path, out: Path) -> None:
-    """The four files of ``source`` in ``out``, as ``pressroom all`` writes them."""
-    from pressroom import cli
+    """The four files of ``source`` in ``out``, in one process: the model, the print edition
+    with its page map, the EPUB from that page map, the screen edition and the DOCX."""
+    from pressroom.outputs import OUTPUTS
 
-    class Args:
-        pass
+    from conftest import write_output
 
-    args = Args()
-    args.source, args.outdir, args.trim, args.icc = str(source), str(out), None, None
     styles = open_styles()
     interview = transforms.apply(reader.read(source), styles)
-    assert cli._run_all(interview, styles, args) == 0
+    for o in OUTPUTS:
+        options = {"edition": o.name} if o.command == "pdf" else {}
+        writer = importlib.import_module(o.writer)
+        (Path(out) / (source.stem + o.suffix)).write_bytes(write_output(writer, interview, styles, **options))
 
 
 EXAMPLES = 6

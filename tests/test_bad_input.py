@@ -327,16 +327,19 @@ def test_bad_source_leaves_every_format_untouched(tmp_path, command):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.md", "out.bin"]
 
 
-def test_bad_source_with_all_writes_nothing(tmp_path):
+def test_bad_source_with_a_page_map_writes_nothing(tmp_path):
+    """The print edition writes its PDF and its page map together: a bad source writes neither."""
     source = tmp_path / "bad.md"
     source.write_text(HEAD + "## Q?\n\n<script>alert(1)</script>\n", encoding="utf-8")
     outdir = tmp_path / "out"
     outdir.mkdir()
     (outdir / "bad.pdf").write_bytes(PREVIOUS)
-    proc = run_cli("all", source, "--outdir", outdir, check=False, timeout=120)
+    (outdir / "bad.pages.json").write_bytes(PREVIOUS)
+    proc = run_cli("pdf", source, "-o", outdir / "bad.pdf", "--pages-out", outdir / "bad.pages.json",
+                   "--deps", outdir / "bad.pdf.d", check=False, timeout=120)
     assert_one_line_error(proc, source, 9, "raw HTML is not allowed")
-    assert sorted(p.name for p in outdir.iterdir()) == ["bad.pdf"]
-    assert (outdir / "bad.pdf").read_bytes() == PREVIOUS
+    assert sorted(p.name for p in outdir.iterdir()) == ["bad.pages.json", "bad.pdf"]
+    assert (outdir / "bad.pdf").read_bytes() == PREVIOUS == (outdir / "bad.pages.json").read_bytes()
 
 
 def test_missing_source_file(tmp_path):

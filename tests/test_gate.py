@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from conftest import build, run_cli
+from conftest import build, run_cli, build_all
 
 from pressroom.checks import text as T
 from pressroom.checks.core import load_model
@@ -255,7 +255,7 @@ def test_press_ready_verdict(case, tmp_path):
 
 def test_dist_bundles_a_held_print_edition_as_a_proof(tmp_path):
     src = _source_with_photo(tmp_path, None)
-    run_cli("all", src, "--outdir", tmp_path)
+    build_all(src, tmp_path)
     code, report, table = check(src, tmp_path)
     assert code == 0 and report["press_ready"] is False, table
     out = tmp_path / "dist"
@@ -302,7 +302,7 @@ def test_make_check_passes_every_correct_interview(src, photo, tmp_path):
             shutil.copy2(beside, tmp_path / beside.name)
     if photo:
         local = _with_photo(local, tmp_path)
-    run_cli("all", local, "--outdir", tmp_path)
+    build_all(local, tmp_path)
     code, report, table = check(local, tmp_path)
     assert code == 0 and not failures(report), table
     # With a sharp photo (or no lead image at all) the print edition is press-ready; with an image

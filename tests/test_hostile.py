@@ -295,33 +295,32 @@ def test_good_links_are_kept(href):
 # -- nothing is mixed: several outputs are written all or nothing ---------------------------------
 
 
-def test_a_full_disk_while_writing_every_format_leaves_every_old_output(tmp_path):
-    """``pressroom all`` writes its four files all or nothing: on a disk that fills up midway,
-    every earlier output is left byte for byte, and the one line says nothing was written."""
+def test_a_full_disk_while_writing_the_pdf_and_its_page_map_leaves_both_old_files(tmp_path):
+    """The print edition writes its PDF and its page map all or nothing: on a disk that fills up
+    midway, both earlier files are left byte for byte, and the one line says nothing was written."""
     if os.geteuid() != 0:
         pytest.skip("mounting a small tmpfs needs root")
     from conftest import SOURCE
 
     first = tmp_path / "first"
-    subprocess.run([sys.executable, "-m", "pressroom", "all", str(SOURCE), "--outdir", str(first)], check=True,
-                   capture_output=True, timeout=600)
+    first.mkdir()
+    subprocess.run([sys.executable, "-m", "pressroom", "pdf", str(SOURCE), "-o", str(first / "x.pdf"),
+                    "--pages-out", str(first / "x.pages.json")], check=True, capture_output=True, timeout=600)
     total = sum(p.stat().st_size for p in first.iterdir())
     disk = tmp_path / "disk"
     disk.mkdir()
     # Room for about half of the new files: the disk fills up midway through writing them.
     subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={total // 2 // 1024}k", "tmpfs", str(disk)], check=True)
     try:
-        stem = SOURCE.stem
-        old = {}
-        for suffix in (".pdf", ".screen.pdf", ".epub", ".docx"):
-            (disk / (stem + suffix)).write_bytes(b"old " + suffix.encode())
-            old[suffix] = b"old " + suffix.encode()
-        proc = subprocess.run([sys.executable, "-m", "pressroom", "all", str(SOURCE), "--outdir", str(disk)],
-                              capture_output=True, text=True, timeout=600)
+        old = {"x.pdf": b"old pdf", "x.pages.json": b"old pages"}
+        for name, data in old.items():
+            (disk / name).write_bytes(data)
+        proc = subprocess.run([sys.executable, "-m", "pressroom", "pdf", str(SOURCE), "-o", str(disk / "x.pdf"),
+                               "--pages-out", str(disk / "x.pages.json")], capture_output=True, text=True, timeout=600)
         assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
         assert "no output written" in proc.stderr and "No space left" in proc.stderr, proc.stderr
-        for suffix, data in old.items():
-            assert (disk / (stem + suffix)).read_bytes() == data, suffix
+        for name, data in old.items():
+            assert (disk / name).read_bytes() == data, name
         assert not [p.name for p in disk.iterdir() if p.name.endswith(".part")]
     finally:
         subprocess.run(["umount", str(disk)], check=False)

@@ -73,9 +73,13 @@ class Built:
         self.paths: dict[str, Path] = {}
         self.errors: dict[str, str] = {}
         self.stderr = ""
-        proc = _cli(["all", self.source, "--outdir", outdir], env)
-        self.stderr += proc.stderr
-        if proc.returncode == 0:
+        from conftest import build_all
+
+        try:
+            build_all(self.source, outdir, env=env, timeout=600)
+        except AssertionError as e:
+            self.stderr += str(e)
+        else:
             self.paths = {k: outdir / (lang + s) for k, s in KINDS.items()}
             return
         # Build each format alone, so a failure is reported against its own format.

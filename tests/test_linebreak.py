@@ -415,9 +415,9 @@ def test_end_mark_never_alone(tmp_path):
         source = FIXTURES / f"{name}.md"
         iv = transforms.apply(reader.parse(source.read_text(encoding="utf-8"), name=source.name))
         for trim in ("a4", "a5"):
-            with pdf.shared_layout():
-                pdf.write(iv, open_styles(), edition="print", trim=trim)
-                _html, document = pdf.kept_print_layout(iv, open_styles(), trim)
+            layout = []
+            pdf.write(iv, open_styles(), edition="print", trim=trim, layout_out=layout)
+            _html, document = layout
             marks = [b for p in document.pages for b in p._page_box.descendants()
                      if isinstance(b, boxes.InlineBlockBox)]
             assert marks, f"{name} {trim}: no end mark"
@@ -544,9 +544,9 @@ def test_note_calls_in_the_body_face():
 
     source = FIXTURES / "en.md"
     iv = transforms.apply(reader.parse(source.read_text(encoding="utf-8"), name=source.name))
-    with pdf.shared_layout():
-        pdf.write(iv, open_styles(), edition="print")
-        _html, document = pdf.kept_print_layout(iv, open_styles(), None)
+    layout = []
+    pdf.write(iv, open_styles(), edition="print", layout_out=layout)
+    _html, document = layout
     calls = [b for p in document.pages for b in p._page_box.descendants()
              if (b.element_tag or "").endswith("::footnote-call")]
     assert calls

@@ -56,31 +56,7 @@ def test_pdf_targets(tree):
     assert "build/the-future-of-migration.screen.pdf" in proc.stdout
 
 
-def test_whole_builds_use_one_process_per_source(tree):
-    """`make`, `make all`, check and dist: one `pressroom all` per source (issue 9); a single
-    format, or ONE_PROCESS=0: one process per file, that format only."""
-    for goals in ((), ("all",), ("check",), ("dist",), ("ONE_PROCESS=1", "pdf")):
-        out = make(tree, "-B", "-n", "V=1", *goals).stdout
-        assert "-m pressroom all source/the-future-of-migration.md" in out, (goals, out)
-        assert "-m pressroom pdf" not in out, (goals, out)
-    for goals in (("pdf",), ("epub",), ("docx",), ("ONE_PROCESS=0",), ("ONE_PROCESS=0", "check")):
-        out = make(tree, "-B", "-n", "V=1", *goals).stdout
-        assert "-m pressroom all" not in out, (goals, out)
-    separate = make(tree, "-B", "-n", "V=1", "ONE_PROCESS=0").stdout
-    assert all(f"-m pressroom {cmd}" in separate for cmd in ("pdf", "epub", "docx"))
-
-
 def test_delete_on_error_declared():
     assert ".DELETE_ON_ERROR:" in (ROOT / "Makefile").read_text()
 
 
-def test_one_process_rule_gives_the_same_files(tree, tmp_path):
-    """ONE_PROCESS=1 builds the four files with one 'pressroom all' per source: same bytes."""
-    one = tmp_path / "one"
-    proc = make(tree, "ONE_PROCESS=1", f"BUILD={one}", "docx")
-    assert proc.returncode == 0, proc.stderr
-    stem = next((tree / "source").glob("*.md")).stem
-    built = sorted(p.name for p in one.iterdir())
-    assert built == sorted(f"{stem}{s}" for s in (".pdf", ".screen.pdf", ".epub", ".docx"))
-    assert (one / f"{stem}.docx").read_bytes() == (tree / "build" / f"{stem}.docx").read_bytes()
-    assert make(tree, "-q", "ONE_PROCESS=1", f"BUILD={one}", "all").returncode == 0

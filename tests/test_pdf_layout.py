@@ -42,9 +42,9 @@ def lines_per_page(document) -> dict[int, dict[int, int]]:
 @pytest.mark.parametrize("trim", ["a4", "a5"])
 def test_no_widow_or_orphan_lines(trim):
     iv = long_interview()
-    with pdf.shared_layout():
-        pdf.write(iv, open_styles(), edition="print", trim=trim)
-        _html, document = pdf.kept_print_layout(iv, open_styles(), trim)
+    layout = []
+    pdf.write(iv, open_styles(), edition="print", trim=trim, layout_out=layout)
+    _html, document = layout
     split = 0
     for pages in lines_per_page(document).values():
         if len(pages) < 2:

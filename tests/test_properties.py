@@ -299,6 +299,9 @@ WRITERS = {
 }
 
 
+from conftest import write_output  # noqa: E402
+
+
 def _writer(kind):
     module, options, examples = WRITERS[kind]
     try:
@@ -322,7 +325,7 @@ def _writer_test(kind):
         iv = model_from(source)
         if kind == "pdf":
             options = {"edition": edition}
-        data = writer.write(iv, open_styles(), **options)
+        data = write_output(writer, iv, open_styles(), **options)
         assert isinstance(data, bytes) and len(data) > 100
         if kind in ("docx", "epub"):
             import zipfile
@@ -382,7 +385,7 @@ def test_the_edge_models_are_written(lang):
     iv = transforms.apply(reader.parse(EDGES[lang], name="edge.md"))
     for kind, options in (("docx", {}), ("epub", {}), ("pdf", {"edition": "print"}), ("pdf", {"edition": "screen"})):
         writer, _, _ = _writer(kind)
-        data = writer.write(iv, styles, **options)
+        data = write_output(writer, iv, styles, **options)
         assert isinstance(data, bytes) and data, (kind, options)
 
 
@@ -398,7 +401,7 @@ def test_uncovered_script_is_a_one_line_build_error(tmp_path):
     iv = transforms.apply(reader.read(source))
     for kind in ("epub", "docx"):
         writer, options, _ = _writer(kind)
-        assert writer.write(iv, open_styles(), **options)
+        assert write_output(writer, iv, open_styles(), **options)
     out = tmp_path / "hy.pdf"
     proc = run_cli("pdf", source, "-o", out, check=False, timeout=300)
     assert proc.returncode == 1, proc.stderr

@@ -369,13 +369,13 @@ SUPERIORS_NOTES = ["re", "e"]
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """Every fixture in all four formats, one `pressroom all` process each, as `make` builds them."""
-    from conftest import run_cli
+    """Every fixture in all four formats, by the stages `make` runs."""
+    from conftest import build_all
 
     out = tmp_path_factory.mktemp("typo")
     before = {s: hashlib.sha256((FIXTURES / f"{s}.md").read_bytes()).hexdigest() for s in STEMS}
     for stem in STEMS:
-        run_cli("all", FIXTURES / f"{stem}.md", "--outdir", out, timeout=600)
+        build_all(FIXTURES / f"{stem}.md", out, timeout=600)
     after = {s: hashlib.sha256((FIXTURES / f"{s}.md").read_bytes()).hexdigest() for s in STEMS}
     assert before == after, "a build rewrote its source"
     return out

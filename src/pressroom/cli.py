@@ -1,4 +1,4 @@
-"""Command line: ``pressroom pdf|epub|docx|model SOURCE -o OUTPUT``, ``pressroom all SOURCE --outdir DIR``.
+"""Command line: ``pressroom model SOURCE -o MODEL``, ``pressroom pdf|epub|docx MODEL -o OUTPUT``.
 
 Exit status: 0 on success, 2 on bad input (one line on stderr, no
 traceback), 1 on a build failure that is not the source's fault, 130 when
@@ -18,98 +18,67 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BuildError, SourceError
+from .outputs import BY_NAME, COMMANDS, MADE_BY, NAMES, OUTPUTS, PAGES_SUFFIX
 from .package import write_all_atomic, install_signal_handlers, write_atomic
-
-FORMATS = {
-    "pdf": "pressroom.writers.pdf",
-    "epub": "pressroom.writers.epub",
-    "docx": "pressroom.writers.docx",
-}
-
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pressroom", description=__doc__.splitlines()[0])
     p.add_argument("--version", action="version", version=f"pressroom {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def common(sp):
-        sp.add_argument("source", help="the interview source (Markdown with YAML front matter)")
+    def common(sp, what="the interview source (Markdown with YAML front matter)"):
+        sp.add_argument("source", help=what)
         sp.add_argument("--styles", help="styles folder (default: the project's styles/)")
+        sp.add_argument("--deps", help="also write a Make dependency file here: the modules, styles and "
+                                       "assets this run used")
 
-    sp = sub.add_parser("model", help="print the interview model as JSON")
+    sp = sub.add_parser("model", help="read a source: the interview model as JSON (build/<stem>.model.json)")
     common(sp)
     sp.add_argument("-o", "--output", help="write the JSON here instead of standard output")
 
-    for name in FORMATS:
-        sp = sub.add_parser(name, help=f"write the {name.upper()}")
-        common(sp)
+    for command in COMMANDS:
+        outs = [o for o in OUTPUTS if o.command == command]
+        sp = sub.add_parser(command, help="write the " + " or ".join(o.label for o in outs))
+        common(sp, "the interview model (build/<stem>.model.json), or a source (.md) to read first")
         sp.add_argument("-o", "--output", required=True, help="output file")
-        if name == "pdf":
-            sp.add_argument("--edition", choices=("print", "screen"), default="print",
+        if command == "pdf":
+            sp.add_argument("--edition", choices=[o.name for o in outs], default=outs[0].name,
                             help="print: PDF/X-4, CMYK, bleed and marks; screen: tagged PDF/UA-1, RGB")
+        options = {x for o in outs for x in o.options} | {x for o in outs for s in o.reads
+                                                             for x in MADE_BY[s].options}
+        if "trim" in options:
             sp.add_argument("--trim", default=None, help="trim size preset in styles/trim/ (a4, a5, letter)")
+        if "icc" in options:
             sp.add_argument("--icc", default=None, help="CMYK output-intent profile in styles/icc/")
-        if name == "epub":
-            sp.add_argument("--trim", default=None,
-                            help="trim size of the print edition whose pages the page-list follows (default a4)")
-
-    sp = sub.add_parser("all", help="write every format in one process (faster than one process each)")
-    common(sp)
-    sp.add_argument("--outdir", required=True,
-                    help="folder for <stem>.pdf, <stem>.screen.pdf, <stem>.epub and <stem>.docx")
-    sp.add_argument("--trim", default=None, help="trim size of the print edition (and of the EPUB's page-list)")
-    sp.add_argument("--icc", default=None, help="CMYK output-intent profile of the print edition")
+        if any(PAGES_SUFFIX in o.makes for o in outs):
+            sp.add_argument("--pages-out", help="write the print edition's page map here (the EPUB reads it)")
+        if any(PAGES_SUFFIX in o.reads for o in outs):
+            sp.add_argument("--pages", help="the print edition's page map (build/<stem>.pages.json); "
+                                            "without it, the print edition is laid out here first")
     _release_commands(sub)
     return p
 
 
 def _release_commands(sub) -> None:
-    """``check`` and ``dist`` (issue 8): they read finished outputs; see checks/ and dist.py."""
+    """``check``, ``dist`` and ``tools`` (issue 8): they read finished outputs; see checks/ and dist.py."""
     sp = sub.add_parser("check", help="check every output of the sources: one table, a JSON report")
     sp.add_argument("sources", nargs="+", metavar="SOURCE")
     sp.add_argument("--build", default="build", help="folder holding the outputs (default: build)")
     sp.add_argument("--report", help="also write the whole report here (JSON); each source's report "
                                      "goes to BUILD/<stem>.check.json")
-    sp.add_argument("--only", help="comma-separated outputs to check: print,screen,epub,docx")
+    sp.add_argument("--only", help="comma-separated outputs to check: " + ",".join(NAMES))
+    sp.add_argument("--result", help="check one output of one source (--only) and write its result here, "
+                                     "for --collect (the Makefile's check targets)")
+    sp.add_argument("--collect", action="store_true",
+                    help="run nothing: gather the results that --result wrote into the reports and the table")
+    sp.add_argument("--deps", help="with --result: also write a Make dependency file here")
     sp.add_argument("-q", "--quiet", action="store_true", help="print the table only when a check fails")
     sp = sub.add_parser("dist", help="hand-off bundles (folders, manifests, zips) of checked outputs")
     sp.add_argument("sources", nargs="+", metavar="SOURCE")
     sp.add_argument("--build", default="build", help="folder holding the outputs and check reports")
     sp.add_argument("--out", default=None, help="where the bundles go (default: BUILD/dist)")
-
-
-#: What ``pressroom all`` writes: suffix, format, PDF edition (as the Makefile's rules do).
-ALL_OUTPUTS = ((".pdf", "pdf", "print"), (".epub", "epub", None),
-               (".screen.pdf", "pdf", "screen"), (".docx", "docx", None))
-
-
-def _run_all(interview, styles, args) -> int:
-    """Every format from one model in one process: the imports, WeasyPrint's start-up and
-    the fonts are loaded once, and the EPUB's page-list reuses the print edition's layout
-    (so the EPUB comes right after it). Nothing is written until every output is built."""
-    from .writers.pdf import shared_layout
-
-    stem = Path(args.source).stem
-    built = []
-    with shared_layout():
-        for suffix, fmt, edition in ALL_OUTPUTS:
-            writer = importlib.import_module(FORMATS[fmt])
-            if edition == "print":
-                options = {"edition": "print", "trim": args.trim, "icc": args.icc}
-            elif edition == "screen":
-                options = {"edition": "screen", "trim": None, "icc": None}
-            elif fmt == "epub":
-                options = {"trim": args.trim}
-            else:
-                options = {}
-            built.append((Path(args.outdir) / (stem + suffix), writer.write(interview, styles, **options)))
-    # All or nothing: a full disk or an interrupt while writing leaves every earlier output as
-    # it was, so "no output written" is true.
-    try:
-        write_all_atomic(built)
-    except OSError as e:
-        raise BuildError(f"cannot write {e.filename or 'the outputs'}: {e.strerror or e}; no output written") from None
-    return 0
+    sp = sub.add_parser("tools", help="the versions of the checkers, as JSON (build/tools.json)")
+    sp.add_argument("-o", "--output", required=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,40 +131,108 @@ def _quiet_libraries() -> None:
 
 
 def _run(args) -> int:
-    if args.command in ("check", "dist"):
+    if getattr(args, "deps", None):
+        from . import deps
+
+        deps.start()
+    if args.command in ("check", "dist", "tools"):
         from .dist import run_command
 
         return run_command(args)
-    from . import reader, transforms
     from .styles import open_styles
 
     output = getattr(args, "output", None)
     if output and Path(output).resolve() == Path(args.source).resolve():
         raise SourceError(args.source, 1, "the output file is the source itself",
                           "give another file name after -o")
-    read = reader.read(args.source)
     styles = open_styles(args.styles)
-    interview = transforms.apply(read, styles)
     if args.command == "model":
+        from . import reader, transforms
         from .model import to_json
 
-        text = to_json(interview)
+        text = to_json(transforms.apply(reader.read(args.source), styles))
         if args.output:
-            _write(args.output, text.encode("utf-8"))
+            _commit([(args.output, text.encode("utf-8"))], args)
         else:
             sys.stdout.write(text)
         return 0
-    if args.command == "all":
-        return _run_all(interview, styles, args)
-    writer = importlib.import_module(FORMATS[args.command])
-    options = {}
-    if args.command == "pdf":
-        options = {"edition": args.edition, "trim": args.trim, "icc": args.icc}
-    elif args.command == "epub":
-        options = {"trim": args.trim}
-    data = writer.write(interview, styles, **options)
-    _write(Path(args.output), data)
+    interview = _interview(args.source, styles)
+    out = BY_NAME[args.edition] if args.command == "pdf" else next(o for o in OUTPUTS if o.command == args.command)
+    options = {"edition": args.edition} if args.command == "pdf" else {}
+    for name in ("trim", "icc"):
+        if name in out.options and getattr(args, name, None) is not None:
+            options[name] = getattr(args, name)
+    files = []
+    if PAGES_SUFFIX in out.reads:
+        options["pages"] = _page_map(args, interview, styles)
+    pages_out = getattr(args, "pages_out", None)
+    if pages_out and PAGES_SUFFIX in out.makes:
+        options["pages_out"] = []
+    elif pages_out:
+        raise BuildError(f"the {out.label} has no page map to write (--pages-out is for the print edition)")
+    writer = importlib.import_module(out.writer)
+    files.append((args.output, writer.write(interview, styles, **options)))
+    if pages_out:
+        from . import pagemap
+
+        files.append((pages_out, pagemap.dumps(options["pages_out"])))
+    _commit(files, args)
     return 0
+
+
+def _interview(path: str, styles):
+    """The model a writer reads: the reader's JSON file, or (for a ``.md`` given by hand) the
+    source read and transformed here."""
+    if not path.endswith(".json"):
+        from . import reader, transforms
+
+        return transforms.apply(reader.read(path), styles)
+    from .model import ModelFileError, from_json
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise SourceError(path, 1, f"cannot read the model file: {getattr(e, 'strerror', None) or e}",
+                          "build it again from its source (make)") from None
+    try:
+        return from_json(text)
+    except (ModelFileError, TypeError, ValueError, KeyError) as e:
+        raise SourceError(path, 1, f"not a model this pressroom can read: {e}",
+                          "build it again from its source (make)") from None
+
+
+def _page_map(args, interview, styles) -> list:
+    """The print edition's page map: the file ``--pages`` names, else laid out here (the print
+    writer, run in this process, as ``make`` runs it in its own)."""
+    from . import pagemap
+
+    if args.pages:
+        try:
+            return pagemap.loads(Path(args.pages).read_bytes())
+        except (OSError, ValueError) as e:
+            raise SourceError(args.pages, 1, f"cannot read the page map: {getattr(e, 'strerror', None) or e}",
+                              "build the print edition again (make)") from None
+    maker = MADE_BY[PAGES_SUFFIX]
+    options = {"edition": maker.name, "pages_out": []}
+    if getattr(args, "trim", None):
+        options["trim"] = args.trim
+    importlib.import_module(maker.writer).write(interview, styles, **options)
+    return options["pages_out"]
+
+
+def _commit(files: list, args) -> None:
+    """Write the outputs all or nothing, then the dependency file (only after a success)."""
+    try:
+        if len(files) == 1:
+            write_atomic(files[0][0], files[0][1])
+        else:
+            write_all_atomic(files)
+    except OSError as e:
+        raise BuildError(f"cannot write {e.filename or 'the outputs'}: {e.strerror or e}; no output written") from None
+    if getattr(args, "deps", None):
+        from . import deps
+
+        deps.write(args.deps, [f for f, _ in files])
 
 
 def _ignore_further_signals() -> None:
@@ -206,13 +243,6 @@ def _ignore_further_signals() -> None:
             signal.signal(getattr(signal, name), signal.SIG_IGN)
         except (AttributeError, OSError, ValueError):  # pragma: no cover - not POSIX, or not the main thread
             pass
-
-
-def _write(path, data: bytes) -> None:
-    try:
-        write_atomic(path, data)
-    except OSError as e:
-        raise BuildError(f"cannot write {path}: {e.strerror or e}") from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -171,7 +171,7 @@ def bundle(source: str | os.PathLike, build: str | os.PathLike, out: str | os.Pa
     source, build, out = Path(source), Path(build), Path(out)
     stem = source.stem
     report = _load_report(build, source)
-    interview = load_model(source)
+    interview = load_model(source, build)
     print_pdf, screen_pdf = build / f"{stem}.pdf", build / f"{stem}.screen.pdf"
     epub, docx = build / f"{stem}.epub", build / f"{stem}.docx"
     with pikepdf.open(print_pdf) as pdf:
@@ -247,8 +247,91 @@ def dist_command(sources: list[str], build: str, out: str | None) -> int:
     return 0
 
 
+def result_path(build: Path, stem: str, kind: str) -> Path:
+    """One output's check result (``--result``), as the Makefile names it."""
+    return Path(build) / f"{stem}.{kind}.check.json"
+
+
+def check_one(source: str, build: Path, kind: str, result: str, deps_file: str | None) -> int:
+    """Check one output of one source; its result goes to ``result`` (passed or failed: the
+    verdict is ``--collect``'s). Exit status 0 when the checks ran."""
+    from . import checks
+
+    if kind not in checks.KINDS:
+        raise BuildError(f"unknown output {kind!r} for --only (choose from {', '.join(checks.KINDS)})")
+    from .checks.core import check_source
+
+    part = check_source(Path(source), Path(build), (kind,))
+    files = [(result, dumps(part))]
+    write_atomic(result, files[0][1])
+    if deps_file:
+        from . import deps
+
+        deps.write(deps_file, [result])
+    return 0
+
+
+def collect_command(sources: list[str], build: Path, report: str | None, quiet: bool, stdout=None) -> int:
+    """The reports and the table from the results of each output, running no check."""
+    from . import checks
+    from .checks.core import merge, whole
+
+    stdout = stdout or sys.stdout
+    reports = []
+    for s in sources:
+        stem = Path(s).stem
+        parts = []
+        for kind in checks.KINDS:
+            path = result_path(build, stem, kind)
+            try:
+                parts.append(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                raise BuildError(f"{path} is missing or unreadable: check that output first (make check)") from None
+        if parts[0].get("source_sha256") != _sha256_file(Path(s)):
+            raise BuildError(f"{s} changed since its outputs were checked: build and check them again (make check)")
+        reports.append(merge(parts))
+    tools_file = Path(build) / "tools.json"
+    try:
+        versions = json.loads(tools_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        from .checks import tools
+
+        versions = tools.versions()
+    result = whole(reports, versions)
+    for src in result["sources"]:
+        write_atomic(report_path(build, src["stem"]), dumps({"pressroom": result["pressroom"],
+                                                              "tools": result["tools"], **src}))
+    if report:
+        write_atomic(report, dumps(result))
+    if not (quiet and result["ok"]):
+        stdout.write(checks.table(result))
+        stdout.flush()
+    return 0 if result["ok"] else 1
+
+
+def _sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def run_command(args) -> int:
-    """Entry point for the CLI's ``check`` and ``dist`` subcommands."""
+    """Entry point for the CLI's ``check``, ``dist`` and ``tools`` subcommands."""
+    if args.command == "tools":
+        from .checks import tools
+
+        data = dumps(tools.versions())
+        try:
+            if Path(args.output).read_bytes() == data:
+                return 0  # unchanged: the file keeps its time, so no check is re-run for it
+        except OSError:
+            pass
+        write_atomic(args.output, data)
+        return 0
     if args.command == "check":
+        if args.result:
+            if len(args.sources) != 1 or not args.only or "," in args.only:
+                raise BuildError("--result checks one output of one source: give one SOURCE and --only OUTPUT")
+            return check_one(args.sources[0], Path(args.build), args.only.strip(), args.result, args.deps)
+        if args.collect:
+            return collect_command(args.sources, Path(args.build), args.report, args.quiet)
         return check_command(args.sources, Path(args.build), args.report, args.only, args.quiet)
     return dist_command(args.sources, args.build, args.out)

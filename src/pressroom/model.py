@@ -201,7 +201,21 @@ class Interview:
 
 
 # --------------------------------------------------------------------------
-# JSON
+# JSON: the model as a file (``build/<stem>.model.json``), read back by every writer
+
+#: The version of the JSON layout below. Loading refuses any other: a model file written by
+#: another version of pressroom is rebuilt from its source, never half-understood.
+SCHEMA = 1
+
+#: Every node and record type, by the name the JSON gives it.
+TYPES = {cls.__name__: cls for cls in (
+    Text, Emphasis, Strong, Code, Superscript, Link, LineBreak, NoteRef,
+    Paragraph, BlockQuote, ListItem, List,
+    Person, Image, Exchange, Footnote, Metadata, Interview)}
+
+
+class ModelFileError(ValueError):
+    """A model file that this version cannot load (another schema, or not a model at all)."""
 
 
 def _encode(obj):
@@ -212,17 +226,55 @@ def _encode(obj):
         return out
     if isinstance(obj, (tuple, list)):
         return [_encode(x) for x in obj]
-    if isinstance(obj, _dt.date):
+    if isinstance(obj, (_dt.date, _dt.datetime)):
         return obj.isoformat()
     return obj
 
 
 def to_dict(interview: Interview) -> dict:
-    return _encode(interview)
+    return {"schema": SCHEMA, **_encode(interview)}
 
 
 def to_json(interview: Interview) -> str:
     return json.dumps(to_dict(interview), ensure_ascii=False, indent=2) + "\n"
+
+
+def _decode(value):
+    if isinstance(value, list):
+        return tuple(_decode(v) for v in value)
+    if not isinstance(value, dict):
+        return value
+    name = value.get("type")
+    cls = TYPES.get(name)
+    if cls is None:
+        raise ModelFileError(f"unknown node type {name!r}")
+    fields = {f.name for f in dataclasses.fields(cls)}
+    unknown = set(value) - fields - {"type", "schema"}
+    if unknown:
+        raise ModelFileError(f"{name} has no field {sorted(unknown)[0]!r}")
+    kwargs = {k: _decode(v) for k, v in value.items() if k in fields}
+    if cls is Metadata:
+        kwargs["date"] = _dt.date.fromisoformat(kwargs["date"])
+        if kwargs.get("modified") is not None:
+            kwargs["modified"] = _dt.datetime.fromisoformat(kwargs["modified"])
+    return cls(**kwargs)
+
+
+def from_dict(data: dict) -> Interview:
+    """The model that ``to_dict`` was given, equal to it field for field."""
+    if not isinstance(data, dict) or data.get("type") != "Interview":
+        raise ModelFileError("not an interview model")
+    if data.get("schema") != SCHEMA:
+        raise ModelFileError(f"model schema {data.get('schema')!r}, this pressroom reads schema {SCHEMA}")
+    return _decode(data)
+
+
+def from_json(text: str) -> Interview:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ModelFileError(f"not JSON ({e.msg}, line {e.lineno})") from None
+    return from_dict(data)
 
 
 # --------------------------------------------------------------------------

@@ -20,10 +20,7 @@ from typing import Callable
 from .. import __version__
 from .. import model as m
 
-#: The outputs of one source, and their file names in the build folder.
-KINDS = ("print", "screen", "epub", "docx")
-SUFFIX = {"print": ".pdf", "screen": ".screen.pdf", "epub": ".epub", "docx": ".docx"}
-LABEL = {"print": "print PDF", "screen": "screen PDF", "epub": "EPUB", "docx": "DOCX"}
+from ..outputs import LABEL, NAMES as KINDS, SUFFIX  # noqa: F401  (the table of outputs)
 
 
 class ToolMissing(Exception):
@@ -161,7 +158,19 @@ class Progress:
             self.stream.flush()
 
 
-def load_model(source: Path) -> m.Interview:
+def load_model(source: Path, build: Path | None = None) -> m.Interview:
+    """The model of ``source``: the build's ``<stem>.model.json`` when it is there and not older
+    than the source (as ``make`` keeps it), else the source read here."""
+    from ..outputs import MODEL_SUFFIX
+
+    source = Path(source)
+    if build is not None:
+        model_file = Path(build) / (source.stem + MODEL_SUFFIX)
+        try:
+            if model_file.stat().st_mtime_ns >= source.stat().st_mtime_ns:
+                return m.from_json(model_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
     from .. import reader, transforms
 
     return transforms.apply(reader.read(source))
@@ -170,7 +179,7 @@ def load_model(source: Path) -> m.Interview:
 def check_source(source: Path, build: Path, kinds=KINDS, progress: Progress | None = None) -> dict:
     """Run every registered check on the outputs of one source; the per-source report."""
     source = Path(source)
-    interview = load_model(source)
+    interview = load_model(source, build)
     results = []
     outputs = {}
     holds: list[dict] = []
@@ -194,22 +203,36 @@ def check_source(source: Path, build: Path, kinds=KINDS, progress: Progress | No
                 results.append(_run_one(ctx, c, path))
             for h in (h for h in HOLDS if h.kind == kind):
                 holds.extend(_hold_one(ctx, h, path))
+    head = {"source": source.name, "source_sha256": sha256(source), "stem": source.stem,
+            "identifier": interview.meta.identifier, "title": interview.meta.title}
+    return _verdict(head, kinds, outputs, results, holds)
+
+
+def _verdict(head: dict, kinds, outputs: dict, results: list, holds: list) -> dict:
     failed = [r for r in results if r["status"] == "fail"]
     press = [k for k in PRESS if k in kinds]
     verdict = {}
     if press:
         verdict = {"press_ready": not holds and not any(r["output"] in press for r in failed), "holds": holds}
-    return {
-        "source": source.name,
-        "source_sha256": sha256(source),
-        "stem": source.stem,
-        "identifier": interview.meta.identifier,
-        "title": interview.meta.title,
-        "ok": not failed,
-        "outputs": outputs,
-        "results": results,
-        **verdict,
-    }
+    return {**head, "ok": not failed, "outputs": outputs, "results": results, **verdict}
+
+
+def merge(parts: list[dict]) -> dict:
+    """One source's report from the reports of its outputs, each checked on its own
+    (``check_source`` with one kind): the same report as checking them all at once."""
+    head = {k: parts[0][k] for k in ("source", "source_sha256", "stem", "identifier", "title")}
+    kinds, outputs, results, holds = [], {}, [], []
+    for part in parts:
+        if any(part[k] != head[k] for k in head):
+            raise ValueError(f"the results of {head['stem']} come from different sources; check again")
+        kinds += list(part["outputs"])
+        outputs.update(part["outputs"])
+        results += part["results"]
+        holds += part.get("holds", [])
+    order = {k: i for i, k in enumerate(KINDS)}
+    kinds.sort(key=order.get)
+    results.sort(key=lambda r: order[r["output"]])  # stable: each output's checks in their order
+    return _verdict(head, kinds, {k: outputs[k] for k in kinds}, results, holds)
 
 
 def _result(kind, name, title, status, summary, details=None) -> dict:
@@ -252,10 +275,14 @@ def run(sources: list[Path], build: Path, kinds=KINDS, progress_stream=None) -> 
         reports = [check_source(Path(s), build, kinds, progress) for s in sources]
     finally:
         progress.done()
+    return whole(reports, tools.versions())
+
+
+def whole(reports: list[dict], versions: dict) -> dict:
     return {
         "pressroom": __version__,
         "ok": all(r["ok"] for r in reports),
-        "tools": tools.versions(),
+        "tools": versions,
         "sources": reports,
     }
 

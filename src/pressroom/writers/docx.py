@@ -24,6 +24,7 @@ import io
 import json
 import re
 import unicodedata
+from pathlib import Path
 
 from docx import Document
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -246,10 +247,11 @@ def _segments(text: str) -> list[tuple[str, bool]]:
 
 
 class _Writer:
-    def __init__(self, interview: m.Interview, styles: Styles):
+    def __init__(self, interview: m.Interview, styles: Styles, trim: str | None = None):
         self.iv = interview
         self.styles = styles
         self.data = _load_data(styles)
+        self.trim = trim or self.data.get("trim", "a4")
         self.strings = styles.strings(interview.meta.lang)
         self.rtl = interview.meta.script_direction == "rtl"
         primary = interview.meta.lang.split("-")[0].lower()
@@ -573,7 +575,11 @@ class _Writer:
         trim when its CSS changes; the running head's right tab follows the text
         width.
         """
-        trim = self.data.get("trim", "a4")
+        trim = self.trim
+        folder = self.styles.root / "trim"
+        if trim != Path(trim).name or trim.startswith(".") or not (folder / f"{trim}.css").is_file():
+            known = ", ".join(sorted(p.stem for p in folder.glob("*.css")))
+            raise BuildError(f"unknown trim preset {trim!r}; presets in {folder}: {known}")
         try:
             geo = page_geometry(self.styles.path("trim", f"{trim}.css").read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
@@ -866,6 +872,7 @@ def _fit_list(items, limit: int = CORE_PROPERTY_MAX) -> str:
     return out or _fit(items[0], limit) if items else ""
 
 
-def write(interview: m.Interview, styles: Styles) -> bytes:
-    """The interview as DOCX bytes."""
-    return _Writer(interview, styles).build()
+def write(interview: m.Interview, styles: Styles, trim: str | None = None) -> bytes:
+    """The interview as DOCX bytes, on the page of the print edition's ``trim`` (a preset in
+    ``styles/trim/``; default: ``styles/docx.json``'s)."""
+    return _Writer(interview, styles, trim).build()

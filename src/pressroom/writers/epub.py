@@ -43,6 +43,7 @@ from .. import html as H
 from .. import model as m
 from ..errors import BuildError
 from ..identifiers import identifier
+from ..pagemap import NOT_COUNTED as _NOT_COUNTED, PageStart, key as _key
 from ..photo import photo_bytes
 from ..package import normalise_zip
 from ..styles import Strings, Styles
@@ -65,9 +66,6 @@ COVER_IMAGE = "images/cover.png"
 #: The conformance claim, backed by tests/test_epub.py (EPUBCheck + Ace + the checks Ace cannot make).
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 
-#: Characters that layout may insert or that are not text (hyphenation).
-_NOT_COUNTED = {"\u2010", "\u00ad"}
-
 #: Parents in which a page-break marker may be a block (<div>) before a child.
 _FLOW_PARENTS = {"body", "article", "section", "div", "header", "footer", "aside", "blockquote",
                  "figure", "li", "main", "nav", "dd"}
@@ -77,150 +75,21 @@ _FLOW_PARENTS = {"body", "article", "section", "div", "header", "footer", "aside
 # Entry point
 
 
-def write(interview: m.Interview, styles: Styles, trim: str | None = None, **_ignored) -> bytes:
+def write(interview: m.Interview, styles: Styles, pages: list[PageStart]) -> bytes:
     """The EPUB 3 file as bytes.
 
-    ``trim`` is the print edition's trim preset whose pages the page-list
-    follows (default: the print writer's default).
+    ``pages`` is the print edition's page map (``pagemap.load`` of the file that the print
+    writer wrote beside its PDF): the page-list and the page-break markers follow it.
     """
     meta = interview.meta
     strings = styles.strings(meta.lang)
-    pages = print_page_starts(interview, styles, trim)
     chapter, markers = chapter_document(interview, strings, pages)
     cover_png = cover_image(interview, styles)
     return _package(interview, styles, strings, chapter, markers, cover_png)
 
 
-# ---------------------------------------------------------------------------
-# Structural keys: matching an element of one document with its twin in another
-
-
 def _local(tag) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
-
-
-def _key(el, parent_of) -> tuple:
-    """(id of the nearest ancestor-or-self with an id, path of steps (tag, class, index among
-    the siblings with the same tag and class)). The class keeps an element that only one edition
-    has (a print-only kicker, say) from taking the place of its namesake in the other."""
-    path = []
-    node = el
-    while node is not None:
-        node_id = node.get("id")
-        if node_id:
-            return node_id, tuple(reversed(path))
-        parent = parent_of(node)
-        if parent is None:
-            break
-        tag, cls = _local(node.tag), node.get("class") or ""
-        same = [c for c in parent if _local(c.tag) == tag and (c.get("class") or "") == cls]
-        path.append((tag, cls, same.index(node)))
-        node = parent
-    return "", tuple(reversed(path))
-
-
-# ---------------------------------------------------------------------------
-# Where the print edition's pages begin
-
-
-@dataclass(frozen=True)
-class PageStart:
-    number: int   # the page number printed on the page (page index + 1)
-    key: tuple    # structural key of the element the page's first line belongs to
-    chars: int    # countable characters of that element set on earlier pages
-    #: keys of the elements that follow in the print document, for an element only print has
-    following: tuple = ()
-
-
-def _countable(text: str) -> int:
-    return sum(1 for ch in text if not ch.isspace() and ch not in _NOT_COUNTED)
-
-
-def print_page_starts(interview: m.Interview, styles: Styles, trim: str | None = None) -> list[PageStart]:
-    """Lay out the print edition's HTML with WeasyPrint; where does each page begin?"""
-    import weasyprint
-    from weasyprint.formatting_structure import boxes as B
-    from weasyprint.text.fonts import FontConfiguration
-
-    from . import footnotes, pdf
-
-    # Inside pdf.shared_layout() (``pressroom all``) the print writer hands over its own layout.
-    kept = pdf.kept_print_layout(interview, styles, trim)
-    if kept is not None:
-        doc_html, document = kept
-    else:
-        roots, overrides = [styles.root], {}
-        if interview.image and interview.image.path:
-            roots.append(Path(interview.image.path).parent)
-            overrides[interview.image.path] = photo_bytes(interview.image)  # never the path again
-        fetcher = pdf._fetcher_class()(roots, overrides)
-        font_config = FontConfiguration()
-        color_profiles: dict = {}
-        footnotes.install()  # paginate exactly as the PDF writer does (footnotes.py)
-        try:
-            css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=font_config,
-                                  color_profiles=color_profiles)
-                   for p in pdf.stylesheets(styles, "print", trim)]
-            def render(string):
-                html = weasyprint.HTML(string=string, base_url=str(styles.root) + os.sep, url_fetcher=fetcher)
-                return html, html.render(stylesheets=css, font_config=font_config, color_profiles=color_profiles)
-
-            # The same passes as the print PDF's (hyphen ladders), so the pages are the same.
-            doc_html, document = pdf.laid_out(interview, styles, "print", render)
-        except BuildError:
-            raise
-        except Exception as e:  # the page-list is promised by the metadata: no silent fallback
-            raise BuildError(f"laying out the print edition for the EPUB page-list failed: {e}") from e
-
-    root = doc_html.etree_element
-    parents = {c: p for p in root.iter() for c in p}
-    in_order = [el for el in root.iter() if isinstance(el.tag, str)]
-    order = {el: i for i, el in enumerate(in_order)}
-
-    def following(el) -> tuple:
-        i = order.get(el, len(in_order))
-        return tuple(_key(e, parents.get) for e in in_order[i + 1: i + 40])
-
-    def text_of(line) -> int:
-        n = 0
-        for box in line.descendants():
-            if isinstance(box, B.TextBox) and "::" not in (box.element_tag or ""):
-                n += _countable(box.text)
-        return n
-
-    def flow(box):
-        """Line boxes and block images of a page, in order; not margins or footnotes."""
-        if isinstance(box, (B.MarginBox, B.FootnoteAreaBox)):
-            return
-        if isinstance(box, B.LineBox) or isinstance(box, B.BlockReplacedBox):
-            yield box
-            return
-        for child in getattr(box, "children", ()):
-            yield from flow(child)
-
-    seen: dict[int, int] = {}  # id(element) -> countable characters set so far
-    starts: list[PageStart] = []
-    for index, page in enumerate(document.pages):
-        first = None
-        for box in flow(page._page_box):
-            el = box.element
-            if el is None:
-                continue
-            if isinstance(box, B.LineBox):
-                n = text_of(box)
-                has_image = any(isinstance(b, B.InlineReplacedBox) for b in box.descendants())
-                if n == 0 and not has_image:
-                    continue
-            else:
-                n = 0
-            if first is None:
-                first = PageStart(index + 1, _key(el, parents.get), seen.get(id(el), 0), following(el))
-            seen[id(el)] = seen.get(id(el), 0) + n
-        if first is None:
-            log.info("print page %d has no text in the flow; no page-break marker", index + 1)
-            continue
-        starts.append(first)
-    return starts
 
 
 # ---------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from lxml import etree
 from .. import actualtext
 from .. import html as H
 from .. import model as m
+from .. import pagemap
 from ..errors import BuildError
 from ..identifiers import identifier
 from ..photo import photo_bytes
@@ -1379,46 +1380,14 @@ def _actual_text(rtl: bool, logical: dict | None = None):
 
 # -- writing --------------------------------------------------------------------------------
 
-#: Inside ``shared_layout()``: one FontConfiguration for every edition written, the parsed
-#: edition-neutral stylesheets, and the print edition's layout kept for the EPUB writer's
-#: page-list (``kept_print_layout``).
-_shared: dict | None = None
-
-#: Stylesheets every edition loads unchanged (see ``stylesheets``): parsed once per process
-#: inside ``shared_layout()``, unless one declares an @color-profile. They fetch only from styles/.
-SHARED_SHEETS = frozenset({"fonts.css", "base.css", "languages.css"})
-
-
-@contextlib.contextmanager
-def shared_layout():
-    """Within this block (``pressroom all``), editions written in this process share one
-    FontConfiguration and the parsed stylesheets that every edition loads (``SHARED_SHEETS``:
-    the @font-face files are loaded once), and the EPUB writer reuses the print edition's
-    layout instead of laying it out again. The output bytes are the same."""
-    global _shared
-    from weasyprint.text.fonts import FontConfiguration
-
-    _shared = {"fonts": FontConfiguration(), "layouts": {}, "sheets": {}}
-    try:
-        yield
-    finally:
-        _shared = None
-
-
-def _layout_key(interview: m.Interview, styles: Styles, trim: str | None) -> tuple:
-    return id(interview), str(styles.root), trim_sheet(styles, trim).name
-
-
-def kept_print_layout(interview: m.Interview, styles: Styles, trim: str | None):
-    """The print edition's (weasyprint.HTML, Document) laid out by ``write`` inside
-    ``shared_layout()``, handed over once; None outside it or if not written yet."""
-    if _shared is None:
-        return None
-    return _shared["layouts"].pop(_layout_key(interview, styles, trim), None)
-
-
 def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: str | None = None,
-          icc: str | None = None, base_dir: str | None = None) -> bytes:
+          icc: str | None = None, pages_out: list | None = None, layout_out: list | None = None) -> bytes:
+    """The PDF of one edition as bytes.
+
+    ``pages_out``: a list that gets the print edition's page map (``pagemap.starts``), which the
+    CLI writes beside the PDF for the EPUB. ``layout_out``: a list that gets the laid-out
+    (weasyprint.HTML, Document), for tests that look at the boxes.
+    """
     if edition not in EDITIONS:
         raise BuildError(f"unknown edition {edition!r}")
     import weasyprint
@@ -1440,23 +1409,12 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
             raise BuildError(f"cannot prepare the lead photo {image.path}: {e}") from None
         overrides[image.path] = checked if converted is None else converted
     fetcher = _fetcher_class()(roots, overrides)
-    font_config = _shared["fonts"] if _shared is not None else FontConfiguration()
+    font_config = FontConfiguration()
     color_profiles: dict = {}  # shared by every stylesheet and the document (@color-profile)
     base_url = str(styles.root) + os.sep
     try:
-        css = []
-        for sheet in sheets:
-            shared = _shared is not None and sheet.name in SHARED_SHEETS and sheet.parent == styles.root
-            if shared and str(sheet) in _shared["sheets"]:
-                css.append(_shared["sheets"][str(sheet)])
-                continue
-            profiles_before = dict(color_profiles)
-            css.append(weasyprint.CSS(filename=str(sheet), url_fetcher=fetcher, font_config=font_config,
-                                      color_profiles=color_profiles))
-            # An @color-profile rule takes effect only while its sheet is parsed (into this
-            # edition's color_profiles), so a sheet that has one is parsed for every edition.
-            if shared and color_profiles == profiles_before:
-                _shared["sheets"][str(sheet)] = css[-1]
+        css = [weasyprint.CSS(filename=str(sheet), url_fetcher=fetcher, font_config=font_config,
+                              color_profiles=color_profiles) for sheet in sheets]
     except FatalURLFetchingError as e:
         raise BuildError(f"fetching refused: {e}") from None
     options = {"pdf_identifier": True}
@@ -1490,8 +1448,10 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
         doc, document = laid_out(interview, styles, edition, render)
         # Every note starts on the page of its call, or nothing is written (footnotes.py).
         footnotes.check_notes_on_call_pages(document, edition)
-        if edition == "print" and _shared is not None:
-            _shared["layouts"][_layout_key(interview, styles, trim)] = (doc, document)
+        if pages_out is not None:
+            pages_out.extend(pagemap.starts(doc, document))
+        if layout_out is not None:
+            layout_out.extend((doc, document))
         with _actual_text(interview.meta.script_direction == "rtl", finisher.logical):
             data = document.write_pdf(finisher=finisher, **options)
     except FatalURLFetchingError as e:
