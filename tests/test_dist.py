@@ -153,7 +153,8 @@ def project(tmp_path_factory) -> Path:
 def test_a_build_prints_one_short_line_per_output(project):
     proc = make(project, "docx")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines() == [f"  DOCX    build/{STEM}.docx"] and proc.stderr == ""
+    assert proc.stdout.splitlines() == [f"  MODEL   build/{STEM}.model.json", f"  DOCX    build/{STEM}.docx"]
+    assert proc.stderr == ""
     # V=1 shows the commands instead.
     proc = make(project, "V=1", "-W", f"source/{STEM}.md", "docx")
     assert "-m pressroom docx" in proc.stdout and "  DOCX" not in proc.stdout
@@ -161,7 +162,8 @@ def test_a_build_prints_one_short_line_per_output(project):
 
 def test_release_targets_run_the_checks_before_the_bundles(project):
     dist_cmds = make(project, "-n", "V=1", "dist").stdout
-    assert dist_cmds.index("pressroom check --quiet") < dist_cmds.index("pressroom dist")
+    assert dist_cmds.index("--only print --build build --result") < dist_cmds.index("pressroom check --collect --quiet") \
+        < dist_cmds.index("pressroom dist")
     assert "--report build/check.json" in make(project, "-n", "check").stdout
     repro = make(project, "-n", "verify-repro").stdout
     assert "TZ=Etc/GMT+12" in repro and "TZ=Pacific/Kiritimati" in repro and "sha256sum" in repro

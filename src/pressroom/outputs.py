@@ -6,7 +6,7 @@ made from this table, so a new output is one writer module plus one entry here.
 
 An entry says:
 
-- ``name``: the output's name (``make print``, ``pressroom check --only print``, check reports);
+- ``name``: the output's name (``pressroom check --only print``, the check reports);
 - ``suffix``: the file beside the model, ``build/<stem><suffix>``;
 - ``command`` and ``args``: the CLI command that writes it (``pressroom pdf --edition print``);
 - ``writer``: the module that writes it (it never imports another writer, nor the reader);
