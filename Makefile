@@ -37,9 +37,12 @@ HASH    := \#
 UNSAFE  := *[][ 	"$$%$(HASH):;\\*?(){}<>|&=!`'"'"']*
 SOURCES := $(shell find source -maxdepth 1 -type f -name '*.md' ! -name '$(UNSAFE)' 2>/dev/null | LC_ALL=C sort)
 REFUSED := $(shell find source -maxdepth 1 -type f -name '*.md' -name '$(UNSAFE)' 2>/dev/null | wc -l)
+# (Once: not again when make reads the Makefile a second time, after writing build/outputs.mk.)
 ifneq ($(REFUSED),0)
+ifeq ($(MAKE_RESTARTS),)
 $(shell find source -maxdepth 1 -type f -name '*.md' -name '$(UNSAFE)' -exec printf \
   '%s:1: this file name cannot be built by make: it has a space, a quote or a sign make or the shell reads (hint: rename it with letters, digits and - _ . only)\n' {} \; >&2)
+endif
 endif
 STEMS   := $(basename $(notdir $(SOURCES)))
 MODELS  := $(STEMS:%=$(BUILD)/%.model.json)
