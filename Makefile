@@ -47,7 +47,7 @@ endif
 STEMS   := $(basename $(notdir $(SOURCES)))
 MODELS  := $(STEMS:%=$(BUILD)/%.model.json)
 # The code of this tree (also when .venv is shared with another copy of the project).
-PRESSROOM := PYTHONPATH=$(CURDIR)/src $(PY) -m pressroom
+PRESSROOM := PYTHONPATH='$(CURDIR)/src' $(PY) -m pressroom
 ACE     := $(VENV)/ace/.installed
 DIST    := $(BUILD)/dist
 
@@ -100,6 +100,7 @@ include $(BUILD)/outputs.mk
 -include $(wildcard $(BUILD)/*.d)
 endif
 $(BUILD)/outputs.mk: src/pressroom/outputs.py
+	@command -v $(PYTHON) >/dev/null || { echo "pressroom: make needs Python 3.11 or later, and $(PYTHON) is not installed (Debian: apt-get install python3 python3-venv; see README, 'A fresh machine')" >&2; exit 2; }
 	@mkdir -p $(@D)
 	@$(PYTHON) src/pressroom/outputs.py make > $@.part && mv -f $@.part $@
 
