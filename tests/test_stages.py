@@ -372,3 +372,19 @@ def test_checks_are_targets_and_a_second_check_runs_nothing(tree):
     assert commands(tree, "check") == sorted([f"docx {STEM}", f"docx {SECOND.stem}",
                                               f"check docx {STEM}", f"check docx {SECOND.stem}"])
     assert make(tree, "check").returncode == 0
+
+
+def test_the_outputs_do_not_depend_on_the_folder_the_source_is_in(tmp_path):
+    """The same source and photo in two folders (the project checked out elsewhere) give the same
+    bytes in every output: the photo's URL in the PDF editions is named by its content."""
+    from conftest import build_all
+
+    built = []
+    for name in ("one", "other/deeper"):
+        folder = tmp_path / name / "source"
+        folder.mkdir(parents=True)
+        shutil.copy2(SECOND, folder / SECOND.name)
+        shutil.copy2(SECOND.with_name("second-photo.jpg"), folder)
+        built.append(build_all(folder / SECOND.name, tmp_path / name / "build"))
+    for o in OUTPUTS:
+        assert built[0][o.name].read_bytes() == built[1][o.name].read_bytes(), o.name

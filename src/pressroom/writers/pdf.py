@@ -57,6 +57,13 @@ REGISTRATION = "PressroomRegistration"
 
 # -- fetching -------------------------------------------------------------------------------
 
+def photo_url(image: m.Image) -> str:
+    """The lead photo's URL in the edition's HTML: named by its content, not by where the source
+    lies (WeasyPrint names the image in the PDF after the URL it was asked for, so a path would
+    make the PDF depend on the folder). The fetcher serves the checked bytes for it."""
+    return f"file:///pressroom-photo/{image.sha256}{Path(image.path).suffix.lower()}"
+
+
 def _fetcher_class():
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -308,7 +315,7 @@ def _root_for(interview: m.Interview, styles: Styles, edition: str):
         ("dcterms.modified", meta.modified_at.strftime("%Y-%m-%dT%H:%M:%SZ") if meta.modified
          else meta.date.isoformat()),
     ]
-    image_src = Path(interview.image.path).as_uri() if interview.image and interview.image.path else None
+    image_src = photo_url(interview.image) if interview.image and interview.image.path else None
     opts = H.HtmlOptions(
         footnotes="float",
         placeholder="fpo" if edition == "print" else "caption",
@@ -1407,7 +1414,7 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
             converted = prepare_image(checked, edition, profile)
         except Exception as e:  # noqa: BLE001 - Pillow raises many types for bad images
             raise BuildError(f"cannot prepare the lead photo {image.path}: {e}") from None
-        overrides[image.path] = checked if converted is None else converted
+        overrides[unquote(urlparse(photo_url(image)).path)] = checked if converted is None else converted
     fetcher = _fetcher_class()(roots, overrides)
     font_config = FontConfiguration()
     color_profiles: dict = {}  # shared by every stylesheet and the document (@color-profile)
