@@ -92,12 +92,10 @@ def build_all(source: Path, outdir: Path, *options, timeout: float = 900, env=No
 
 
 def epub_bytes(interview, styles, trim=None) -> bytes:
-    """The EPUB of a model, in one process: the print edition's page map first, as make does."""
+    """The EPUB of a model, in one process: the print edition's page map first (laid out, not written)."""
     from pressroom.writers import epub, pdf
 
-    pages: list = []
-    pdf.write(interview, styles, edition="print", trim=trim, pages_out=pages)
-    return epub.write(interview, styles, pages=pages)
+    return epub.write(interview, styles, pages=pdf.page_map(interview, styles, trim=trim))
 
 
 def write_output(writer, interview, styles, **options) -> bytes:

@@ -202,8 +202,8 @@ def _interview(path: str, styles):
 
 
 def _page_map(args, interview, styles) -> list:
-    """The print edition's page map: the file ``--pages`` names, else laid out here (the print
-    writer, run in this process, as ``make`` runs it in its own)."""
+    """The print edition's page map: the file ``--pages`` names, else laid out here by the writer
+    that makes it (as ``make`` runs it in its own process, but without writing its PDF)."""
     from . import pagemap
 
     if args.pages:
@@ -213,11 +213,8 @@ def _page_map(args, interview, styles) -> list:
             raise SourceError(args.pages, 1, f"cannot read the page map: {getattr(e, 'strerror', None) or e}",
                               "build the print edition again (make)") from None
     maker = MADE_BY[PAGES_SUFFIX]
-    options = {"edition": maker.name, "pages_out": []}
-    if getattr(args, "trim", None):
-        options["trim"] = args.trim
-    importlib.import_module(maker.writer).write(interview, styles, **options)
-    return options["pages_out"]
+    options = {"trim": args.trim} if getattr(args, "trim", None) else {}
+    return importlib.import_module(maker.writer).page_map(interview, styles, **options)
 
 
 def _commit(files: list, args) -> None:

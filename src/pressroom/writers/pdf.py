@@ -1388,12 +1388,14 @@ def _actual_text(rtl: bool, logical: dict | None = None):
 # -- writing --------------------------------------------------------------------------------
 
 def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: str | None = None,
-          icc: str | None = None, pages_out: list | None = None, layout_out: list | None = None) -> bytes:
+          icc: str | None = None, pages_out: list | None = None, layout_out: list | None = None,
+          layout_only: bool = False) -> bytes:
     """The PDF of one edition as bytes.
 
     ``pages_out``: a list that gets the print edition's page map (``pagemap.starts``), which the
     CLI writes beside the PDF for the EPUB. ``layout_out``: a list that gets the laid-out
-    (weasyprint.HTML, Document), for tests that look at the boxes.
+    (weasyprint.HTML, Document), for tests that look at the boxes. ``layout_only``: lay out,
+    and write nothing (``page_map``).
     """
     if edition not in EDITIONS:
         raise BuildError(f"unknown edition {edition!r}")
@@ -1459,8 +1461,11 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
             pages_out.extend(pagemap.starts(doc, document))
         if layout_out is not None:
             layout_out.extend((doc, document))
-        with _actual_text(interview.meta.script_direction == "rtl", finisher.logical):
-            data = document.write_pdf(finisher=finisher, **options)
+        if layout_only:
+            data = b""
+        else:
+            with _actual_text(interview.meta.script_direction == "rtl", finisher.logical):
+                data = document.write_pdf(finisher=finisher, **options)
     except FatalURLFetchingError as e:
         raise BuildError(f"fetching refused: {e}") from None
     finally:
@@ -1468,6 +1473,15 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
     if collector.messages:
         raise BuildError("WeasyPrint reported errors: " + "; ".join(collector.messages[:5]))
     return data
+
+
+def page_map(interview: m.Interview, styles: Styles, trim: str | None = None, **_ignored) -> list:
+    """The print edition's page map, laid out exactly as ``write`` lays out the print PDF, without
+    writing the PDF (so without the checks on the finished file, such as a glyph no font of
+    styles/fonts has): for an EPUB made by hand from a source (``pressroom epub source.md``)."""
+    pages: list = []
+    write(interview, styles, "print", trim, pages_out=pages, layout_only=True)
+    return pages
 
 
 # -- proofs ---------------------------------------------------------------------------------
