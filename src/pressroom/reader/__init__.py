@@ -2,7 +2,7 @@
 
 The parsing is done by well-kept libraries: markdown-it-py (CommonMark) with
 the mdit-py-plugins front-matter and footnote plugins, and PyYAML's safe
-loader. This module only maps their output onto the model and reports every
+loader. This package only maps their output onto the model and reports every
 problem as a ``SourceError`` that names ``file:line``.
 """
 
@@ -24,9 +24,9 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from . import breaks
-from . import model as m
-from .errors import SourceError
+from .. import breaks
+from .. import model as m
+from ..errors import SourceError
 
 # Resource limits. Every one is checked before the expensive step it guards,
 # so a hostile source is refused in well under a second; the numbers were
@@ -673,7 +673,7 @@ class _Reader:
             raise self.error(line, f"image.file '{file}' is not a file", "give the photo's file name")
         from PIL import Image as PILImage
 
-        from .photo import remember
+        from ..photo import remember
 
         # The checks above read the path; the file can be swapped after them. What is checked,
         # decoded and embedded is the file that was opened: its place (the descriptor's own
