@@ -6,7 +6,7 @@ model's text: the break opportunities are added by each format at render time.
 
 - A URL or e-mail address (as the reader and the transforms recognise it) may break only
   after ``/ ? & . - _``, never with an added hyphen.
-- Any other word must be at most ``MAX_WORD`` characters (see reader.py for the number).
+- Any other word must be at most ``MAX_WORD`` characters (see reader/limits.py for the number).
 """
 
 from __future__ import annotations
