@@ -24,7 +24,6 @@ import io
 import json
 import re
 import unicodedata
-from pathlib import Path
 
 from docx import Document
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -40,7 +39,7 @@ from .. import model as m
 from .. import photo
 from ..errors import BuildError
 from ..package import normalise_zip
-from ..styles import Styles
+from ..styles import TRIM_LENGTHS, Styles
 
 # Load an existing footnotes part as XML (python-docx has no footnotes API and
 # would otherwise keep the template's part as an opaque blob).
@@ -100,54 +99,6 @@ def clean(text: str) -> str:
     """Text safe for WordprocessingML: no control characters, line ends as spaces."""
     text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
     return _CONTROL.sub("", text)
-
-
-_LENGTH_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72, "pc": 25.4 / 6, "px": 25.4 / 96}
-
-
-def _mm(value: str) -> float:
-    mo = re.fullmatch(r"\s*(-?[\d.]+)(mm|cm|in|pt|pc|px)\s*", value)
-    if not mo:
-        raise ValueError(f"not a length: {value!r}")
-    return float(mo.group(1)) * _LENGTH_MM[mo.group(2)]
-
-
-def page_geometry(css: str) -> dict:
-    """Trim size and recto margins (mm) of a ``styles/trim/*.css`` file.
-
-    Reads ``@page { size }`` and the margin of ``@page :right`` (else of
-    ``@page``), resolving ``var(--x)`` from ``:root``. The recto's left margin
-    is the inside (binding) margin; with Word's mirrored margins, left is
-    inside and right is outside.
-    """
-    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
-    root = {}
-    for block in re.findall(r":root\s*\{([^}]*)\}", css):
-        root.update(dict(re.findall(r"(--[\w-]+)\s*:\s*([^;]+)", block)))
-
-    def resolve(text: str) -> str:
-        for _ in range(5):
-            text = re.sub(r"var\((--[\w-]+)\)", lambda mo: root.get(mo.group(1), mo.group(0)), text)
-        return text
-
-    def decl(selector: str, prop: str) -> str | None:
-        for body in re.findall(selector + r"\s*\{([^}]*)\}", css):
-            mo = re.search(r"(?:^|[;\s])" + prop + r"\s*:\s*([^;]+)", body)
-            if mo:
-                return resolve(mo.group(1).strip())
-        return None
-
-    size = decl(r"@page", "size")
-    margin = decl(r"@page\s*:right", "margin") or decl(r"@page", "margin")
-    if not size or not margin:
-        raise ValueError("no @page size or margin")
-    if size.strip().lower() in ("a4", "a4 portrait"):
-        width, height = 210.0, 297.0
-    else:
-        width, height = (_mm(v) for v in size.split()[:2])
-    vals = [_mm(v) for v in margin.split()]
-    top, right, bottom, left = {1: vals * 4, 2: vals * 2, 3: vals + vals[1:2], 4: vals}[len(vals)][:4]
-    return {"width": width, "height": height, "top": top, "outside": right, "bottom": bottom, "inside": left}
 
 
 def _twips(mm: float) -> int:
@@ -569,21 +520,14 @@ class _Writer:
         return normalise_zip(buf.getvalue(), first=("[Content_Types].xml",))
 
     def page(self):
-        """Page size and margins of the print edition (``styles/trim/<trim>.css``).
+        """Page size and margins of the print edition (``styles/trim/<trim>.json``).
 
         The template's own page set-up is replaced, so the DOCX follows the print
-        trim when its CSS changes; the running head's right tab follows the text
+        trim when its data changes; the running head's right tab follows the text
         width.
         """
-        trim = self.trim
-        folder = self.styles.root / "trim"
-        if trim != Path(trim).name or trim.startswith(".") or not (folder / f"{trim}.css").is_file():
-            known = ", ".join(sorted(p.stem for p in folder.glob("*.css")))
-            raise BuildError(f"unknown trim preset {trim!r}; presets in {folder}: {known}")
-        try:
-            geo = page_geometry(self.styles.path("trim", f"{trim}.css").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            raise BuildError(f"cannot read the page set-up from styles/trim/{trim}.css: {e}") from e
+        trim = self.styles.trim(self.trim)
+        geo = {key: trim.mm(key) for key in TRIM_LENGTHS}
         sz = self.sectPr.find(qn("w:pgSz"))
         mar = self.sectPr.find(qn("w:pgMar"))
         if sz is None or mar is None:
