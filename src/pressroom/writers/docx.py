@@ -8,10 +8,11 @@ and every formatted run a named style; it defines no style and sets no font
 size or colour. Per-document data (fonts per script, figure size) comes from
 ``styles/docx.json``.
 
-The layout follows ``html.py``: kicker, lead figure (photo with alt text, or
-a marked FPO frame) with caption and credit, title, standfirst, byline
-("Interview by NAME*" and the date), the questions and answers, the
-interviewer's note ("* bio"), and real footnotes in the footnotes part.
+The layout follows ``html.py``: the title block's parts from ``titleblock.py``
+(kicker, lead figure, photo with alt text or a marked FPO frame, with caption
+and credit, title, standfirst, interviewee, byline "Interview by NAME*" and the
+date), the questions and answers, the interviewer's note ("* bio"), and real
+footnotes in the footnotes part.
 
 The output is reproducible: core dates are the source's date, there are no
 rsids or timestamps, and the zip is normalised (``package.normalise_zip``).
@@ -37,6 +38,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from .. import breaks
 from .. import model as m
 from .. import photo
+from .. import titleblock as tb
 from ..errors import BuildError
 from ..package import normalise_zip
 from ..styles import TRIM_LENGTHS, Styles
@@ -302,16 +304,42 @@ class _Writer:
         return name
 
     # -- inlines ------------------------------------------------------------
-    def styled(self, parent, key: str, plain: str, style: str | None = None, prefix: str = ""):
-        """Runs for the front-matter value ``key`` after ``prefix``: its text in ``style``, its
-        superior letters (French "XXIe") in Superior Letters."""
-        for i, n in enumerate(self.iv.inlines_of(key, plain)):
+    def styled(self, parent, nodes, style: str | None = None, prefix: str = ""):
+        """Runs for the nodes of a front-matter value after ``prefix``: its text in ``style``,
+        its superior letters (French "XXIe") in Superior Letters."""
+        for i, n in enumerate(nodes):
             lead = prefix if i == 0 else ""
             if isinstance(n, m.Superscript):
                 self.run(parent, lead, style)
                 self.run(parent, n.text, "Superior")
             else:
                 self.run(parent, lead + n.text, style)
+
+    #: The paragraph style of each part of the title block (titleblock.py; the figure has its own).
+    PART_STYLES = {"kicker": "Kicker", "title": "Title", "standfirst": "Subtitle",
+                   "interviewee": "Interviewee", "byline": "Byline"}
+    #: The character style of each role of a title block piece (absent: none).
+    PIECE_STYLES = {tb.INTERVIEWER: "Interviewer", tb.NOTE_MARK: "Interviewer",
+                    tb.INTERVIEWEE_NAME: "IntervieweeName", tb.CREDIT: "Credit"}
+
+    def pieces(self, p, pieces):
+        """Runs for the pieces of a title block part: each in its role's character style
+        (``PIECE_STYLES``), a front-matter value's superior letters in Superior Letters. A
+        piece's lead shares the run of an unstyled piece, and is a run of its own before a
+        styled one; the note mark is a link to the interviewer's note."""
+        for piece in pieces:
+            style = self.PIECE_STYLES.get(piece.role)
+            lead = piece.lead
+            if lead and style:
+                self.run(p, lead)
+                lead = ""
+            if piece.role == tb.NOTE_MARK:
+                h = _child(p, "w:hyperlink", **{"w:anchor": "interviewer_note"})
+                self.run(h, piece.text, style)
+            elif piece.nodes:
+                self.styled(p, piece.nodes, style, prefix=lead)
+            else:
+                self.run(p, lead + piece.text, style)
 
     def inlines(self, parent, nodes, part, em=False, strong=False, link=None):
         for n in nodes:
@@ -464,7 +492,7 @@ class _Writer:
 
     # -- the interview ----------------------------------------------------------
     def build(self) -> bytes:
-        iv, meta = self.iv, self.iv.meta
+        iv = self.iv
         # Empty the template's body (its sample paragraphs); keep the section properties.
         for child in list(self.body):
             if child is not self.sectPr:
@@ -472,19 +500,11 @@ class _Writer:
         part = self.doc.part
         self.page()
 
-        if meta.section:
-            p = self.add(self.p("Kicker"))
-            self.styled(p, "section", meta.section)
-        if iv.image is not None:
-            self.figure(iv.image)
-        p = self.add(self.p("Title"))
-        self.styled(p, "title", meta.title)
-        if meta.subtitle:
-            p = self.add(self.p("Subtitle"))
-            self.styled(p, "subtitle", meta.subtitle)
-        if iv.interviewee and iv.interviewee.name:
-            self.interviewee(iv.interviewee)
-        self.byline()
+        for title_part in tb.parts(iv, self.strings):
+            if title_part.kind == "figure":
+                self.figure(title_part.image, title_part.pieces)
+            else:
+                self.pieces(self.add(self.p(self.PART_STYLES[title_part.kind])), title_part.pieces)
 
         if iv.intro:
             self.blocks(iv.intro, "Intro", "IntroContinued", part, self.add)
@@ -495,7 +515,8 @@ class _Writer:
                 self.keep_words(q)
             self.bookmark(q, ex.id)
             self.blocks(ex.answer, "Answer", "AnswerContinued", part, self.add)
-        if iv.interviewer and iv.interviewer.bio:
+        bio = tb.interviewer_note(iv, self.strings)
+        if bio is not None:
             # The note never ends up alone on the last page: the answer's last paragraph keeps
             # with it. Word then takes the paragraph's last lines over with the note; LibreOffice
             # moves the whole paragraph (and the question, if it is the only one), and lays a
@@ -506,7 +527,7 @@ class _Writer:
             if last is not None and last.tag == qn("w:p") and len("".join(last.itertext())) <= limit:
                 _keep_next(last)
             p = self.add(self.p("InterviewerNote"))
-            self.styled(p, "interviewer.bio", iv.interviewer.bio, prefix="* ")
+            self.pieces(p, bio.pieces)
             self.bookmark(p, "interviewer_note")
 
         self.footnotes()
@@ -543,7 +564,7 @@ class _Writer:
                 if tab.get(qn("w:val")) == "right":
                     _set(tab, "w:pos", text_width)
 
-    def figure(self, image: m.Image):
+    def figure(self, image: m.Image, caption: tuple[tb.Piece, ...] = ()):
         fig = self.data["figure"]
         section = self.doc.sections[0]
         text_width = section.page_width - section.left_margin - section.right_margin
@@ -563,14 +584,8 @@ class _Writer:
             doc_pr.set("descr", clean(image.alt))
         else:
             self.add(self.fpo_frame(image, text_width, Mm(fig["fpo_height_mm"])))
-        if image.caption or image.credit:
-            p = self.add(self.p("Caption"))
-            if image.caption:
-                self.styled(p, "image.caption", image.caption)
-            if image.caption and image.credit:
-                self.run(p, " ")
-            if image.credit:
-                self.styled(p, "image.credit", image.credit, "Credit")
+        if caption:
+            self.pieces(self.add(self.p("Caption")), caption)
 
     def fpo_frame(self, image: m.Image, text_width: int, height: int):
         """A one-cell table, styled "FPO Frame", that holds the place of the photo."""
@@ -600,37 +615,12 @@ class _Writer:
         tc.append(p)
         return tbl
 
-    def interviewee(self, person: m.Person):
-        """"Interview with NAME, ROLE" (the words and the separator from styles/strings.json)."""
-        p = self.add(self.p("Interviewee"))
-        before, _, after = self.strings.get("interviewee", name="\x00").partition("\x00")
-        self.run(p, before)
-        self.run(p, person.name, "IntervieweeName")
-        if person.role:
-            self.run(p, self.strings["interviewee_sep"] + person.role)
-        self.run(p, after)
-
     def keep_words(self, p):
         """No line break inside a word of a CJK question ("挑/战"): the characters between two
         punctuation marks or spaces are joined with WORD JOINERs, so a line breaks after a
         mark or at a space (and only where a phrase is longer than a line, anywhere)."""
         for t in p.iter(qn("w:t")):
             t.text = _join_cjk(t.text or "")
-
-    def byline(self):
-        iv = self.iv
-        p = self.add(self.p("Byline"))
-        if iv.interviewer:
-            label = self.strings.get("interview_by", name="\x00")
-            before, _, after = label.partition("\x00")
-            self.run(p, before)
-            self.run(p, iv.interviewer.name, "Interviewer")
-            self.run(p, after)
-            if iv.interviewer.bio:
-                h = _child(p, "w:hyperlink", **{"w:anchor": "interviewer_note"})
-                self.run(h, "*", "Interviewer")
-            self.run(p, " \u00b7 ")
-        self.run(p, self.strings.date(iv.meta.date))
 
     def footnotes(self):
         root = self.footnotes_part.element
