@@ -1,8 +1,9 @@
 """Access to ``styles/``: the folder that holds everything about appearance.
 
 Writers ask this module for paths (CSS, fonts, ICC profiles, the DOCX
-reference template) and for the localised fixed strings; nothing about
-appearance is hard-coded in Python.
+reference template), for the localised fixed strings and for the page of a
+trim preset (``styles/trim/<name>.json``); nothing about appearance is
+hard-coded in Python.
 """
 
 from __future__ import annotations
