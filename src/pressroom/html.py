@@ -279,7 +279,7 @@ class HtmlBuilder:
         for piece in pieces:
             _append_text(parent, piece.lead)
             if piece.role is None:
-                if piece.nodes:
+                if piece.nodes is not None:
                     self.inlines(parent, piece.nodes)
                 else:
                     _append_text(parent, piece.text)
@@ -290,7 +290,7 @@ class HtmlBuilder:
                 attrs["href"] = "#interviewer-note"
             elif piece.role == tb.DATE:
                 attrs["datetime"] = piece.value
-            if piece.nodes:
+            if piece.nodes is not None:
                 el = E(tag, attrs)
                 self.inlines(el, piece.nodes)
             else:

@@ -40,8 +40,8 @@ CREDIT = "credit"
 class Piece:
     role: str | None
     text: str = ""
-    #: The inline nodes of a front-matter value (Text and Superscript); empty for other text.
-    nodes: tuple[m.Inline, ...] = ()
+    #: The inline nodes of a front-matter value (Text and Superscript); None for other text.
+    nodes: tuple[m.Inline, ...] | None = None
     #: Text set just before the piece, outside its markup.
     lead: str = ""
     #: A machine-readable value (the date's ISO form).

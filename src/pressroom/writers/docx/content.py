@@ -182,7 +182,7 @@ class Writer:
             if piece.role == tb.NOTE_MARK:
                 h = child(p, "w:hyperlink", **{"w:anchor": "interviewer_note"})
                 self.run(h, piece.text, style)
-            elif piece.nodes:
+            elif piece.nodes is not None:
                 self.styled(p, piece.nodes, style, prefix=lead)
             else:
                 self.run(p, lead + piece.text, style)
