@@ -560,21 +560,16 @@ def test_core_properties(outputs):
 
 
 def _print_trim() -> dict:
-    """The print edition's A4 trim and recto margins, read from styles/trim/a4.css."""
-    css = re.sub(r"/\*.*?\*/", "", (ROOT / "styles" / "trim" / "a4.css").read_text(), flags=re.S)
-    size = re.search(r"size:\s*([\d.]+)mm\s+([\d.]+)mm", css)
-    rule = re.search(r"@page\s*:right\s*\{([^}]*)\}", css) or re.search(r"@page\s*\{([^}]*margin[^}]*)\}", css)
-    margin = re.search(r"margin:\s*([\d.]+)mm\s+([\d.]+)mm\s+([\d.]+)mm\s+([\d.]+)mm", rule.group(1))
-    top, right, bottom, left = map(float, margin.groups())
-    return {"w": float(size.group(1)), "h": float(size.group(2)),
-            "top": top, "outside": right, "bottom": bottom, "inside": left}
+    """The print edition's A4 trim and recto margins (mm), read from styles/trim/a4.json."""
+    data = json.loads((ROOT / "styles" / "trim" / "a4.json").read_text(encoding="utf-8"))
+    assert data["unit"] == "mm"
+    return {"w": data["width"], "h": data["height"], "top": data["top"], "outside": data["outside"],
+            "bottom": data["bottom"], "inside": data["inside"]}
 
 
 def test_page_size_and_print_margins(outputs):
-    """A4 with the print edition's margins (styles/trim/a4.css), mirrored like facing pages.
-
-    The writer reads the CSS at build time; this test reads it with its own parser.
-    """
+    """A4 with the print edition's margins (styles/trim/a4.json, the data the print CSS's @page
+    rules are made from), mirrored like facing pages."""
     trim = _print_trim()
     assert (trim["w"], trim["h"]) == (210, 297)
     sect = xml(outputs["docx"], "word/document.xml").find("w:body/w:sectPr", NS)

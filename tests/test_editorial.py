@@ -169,6 +169,30 @@ def test_interviewee_lines_are_localised():
     assert STRINGS["es"]["interviewee"] == "Entrevista con {name}"
 
 
+def test_the_title_block_is_one_list_of_parts():
+    """Kicker, figure, title, standfirst, interviewee, byline: one list (src/pressroom/titleblock.py)
+    that the XHTML (PDF, EPUB) and the DOCX both walk, with the words and separators of
+    styles/strings.json."""
+    from pressroom import reader, titleblock, transforms
+    from pressroom.styles import open_styles
+
+    styles = open_styles(ROOT / "styles")
+    iv = transforms.apply(reader.read(FIXTURES / "en-photo.md"), styles)
+    s = styles.strings(iv.meta.lang)
+    parts = {part.kind: part for part in titleblock.parts(iv, s)}
+    assert tuple(parts) == titleblock.KINDS
+
+    def text(pieces) -> str:
+        return "".join(p.lead + p.text for p in pieces)
+
+    assert text(parts["interviewee"].pieces) == interviewee_line("en-photo")
+    assert text(parts["byline"].pieces) == ("Interview by Tomas Lindqvist" + s["note_mark"] + s["byline_sep"]
+                                            + s.date(iv.meta.date))
+    assert text(parts["figure"].pieces) == "A well near Garissa, Kenya" + s["caption_sep"] + "© WMO/test card"
+    note = titleblock.interviewer_note(iv, s)
+    assert text(note.pieces) == s["note_mark"] + " Tomas Lindqvist is a staff writer of UN Today."
+
+
 def in_pdf_text(line: str, text: str, rtl: bool) -> bool:
     """Whether ``line`` is in pdftotext's ``text``: word for word, as the release check does
     (right-to-left text comes out of the PDFs in logical order)."""

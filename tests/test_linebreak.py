@@ -157,7 +157,7 @@ def test_the_loose_line_measure_can_fail(tmp_path):
 
 
 MM = 72 / 25.4
-#: The text area's distance from the trim (print, styles/trim/a4.css: 34 and 36 mm, mirrored;
+#: The text area's distance from the trim (print, styles/trim/a4.json: 34 and 36 mm, mirrored;
 #: screen.css: 30 mm): a line may reach the smaller one, never beyond.
 MARGIN_MM = {"print": 34, "screen": 30}
 
@@ -246,7 +246,7 @@ def test_the_ladder_measure_can_fail(tmp_path):
     source = FIXTURES / "long-words-and-urls.md"
     iv = transforms.apply(reader.parse(source.read_text(encoding="utf-8"), name=source.name))
     styles = open_styles()
-    sheets = [weasyprint.CSS(filename=str(p)) for p in pdf.stylesheets(styles, "print", None)]
+    sheets = [sheet.css() for sheet in pdf.stylesheets(styles, "print", None)]
     out = tmp_path / "raw.pdf"
     weasyprint.HTML(string=pdf.html_for(iv, styles, "print").decode(), base_url=str(styles.root) + "/"
                     ).write_pdf(out, stylesheets=sheets)

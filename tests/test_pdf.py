@@ -626,6 +626,26 @@ def test_unknown_trim(tmp_path):
     assert proc.returncode == 1 and "unknown trim preset 'b5'" in proc.stderr and "a4, a5, letter" in proc.stderr
 
 
+def test_the_print_page_is_the_trim_data():
+    """The print page's size and margins exist once, in styles/trim/<name>.json: the @page
+    rules are made from it (page.css.in), no trim stylesheet writes its own."""
+    from pressroom.styles import open_styles
+    from pressroom.writers import pdf as pdf_writer
+
+    styles = open_styles(ROOT / "styles")
+    for name in sorted(TRIMS):
+        css = (ROOT / "styles" / "trim" / f"{name}.css").read_text(encoding="utf-8")
+        assert "@page" not in re.sub(r"/\*.*?\*/", "", css, flags=re.S), name
+        sheets = pdf_writer.stylesheets(styles, "print", name)
+        made = [s for s in sheets if s.text is not None]
+        assert [s.path.name for s in made] == [pdf_writer.PAGE_TEMPLATE]
+        assert sheets.index(made[0]) == [s.path.name for s in sheets].index(f"{name}.css") + 1
+    a4 = pdf_writer.page_rules(styles, "a4")
+    assert "@page { size: 210mm 297mm; }" in a4 and "@page :right { margin: 22mm 36mm 24mm 34mm; }" in a4
+    assert "--inner: 34mm; --outer: 36mm;" in a4
+    assert "size: 8.5in 11in;" in pdf_writer.page_rules(styles, "letter")
+
+
 def test_character_without_a_shipped_font_fails(tmp_path):
     body = "## A snowman?\n\nHere is one: \u2603 and nothing else."
     src = make_source(tmp_path / "src", image=None, body=body)

@@ -156,7 +156,8 @@ def test_icc_option_overrides_the_trims_profile(source, tmp_path):
 def test_a_trim_preset_without_its_own_entry_prints_for_fogra39(source, tmp_path):
     styles = tmp_path / "styles"
     shutil.copytree(ROOT / "styles", styles)
-    shutil.copy(styles / "trim" / "a4.css", styles / "trim" / "custom.css")
+    for suffix in (".css", ".json"):  # a preset: its type (CSS) and its page (data)
+        shutil.copy(styles / "trim" / f"a4{suffix}", styles / "trim" / f"custom{suffix}")
     out = tmp_path / "x.pdf"
     run_cli("pdf", source, "--styles", styles, "--trim", "custom", "-o", out)
     assert intent_of(out)["id"] == "FOGRA39"

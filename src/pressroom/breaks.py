@@ -1,8 +1,8 @@
 """Where a line may break inside a web address, and where it may not (issue 14).
 
 Shared by the reader (the limits on words and addresses) and by the markup of every format
-(``html.py`` for the PDF editions and the EPUB, ``writers/docx.py``). Nothing here changes the
-model's text: the break opportunities are added by each format at render time.
+(``html.py`` for the PDF editions and the EPUB, ``writers/docx/content.py``). Nothing here
+changes the model's text: the break opportunities are added by each format at render time.
 
 - A URL or e-mail address (as the reader and the transforms recognise it) may break only
   after ``/ ? & . - _``, never with an added hyphen.

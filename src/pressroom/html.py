@@ -16,6 +16,7 @@ from lxml import etree
 
 from . import breaks
 from . import model as m
+from . import titleblock as tb
 from .styles import Strings
 
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -211,32 +212,17 @@ class HtmlBuilder:
         return html
 
     def article(self):
-        iv, meta = self.iv, self.iv.meta
+        iv = self.iv
         art = E("article", {"class": "interview", "id": "interview"})
         if self.o.epub:
             art.set(f"{{{EPUB_NS}}}type", "chapter")
             art.set("role", "doc-chapter")
         header = E("header", {"class": "title-block"})
         art.append(header)
-        if meta.section:
-            header.append(self.styled(E("p", {"class": "kicker"}), "section", meta.section))
-        if iv.image is not None:
-            fig = self.figure(iv.image)
-            if fig is not None:
-                header.append(fig)
-        # The PDF bookmark's label: the text with its own spaces, not the no-break ones below.
-        h1 = self.styled(E("h1", {"class": "title", "id": "title"}), "title", meta.title)
-        self.bind(h1, "title", meta.title)
-        header.append(h1)
-        if meta.subtitle:
-            sub = self.styled(E("p", {"class": "standfirst"}), "subtitle", meta.subtitle)
-            self.bind(sub, "other")
-            if self.o.epub:
-                sub.set("role", "doc-subtitle")
-            header.append(sub)
-        if iv.interviewee and iv.interviewee.name:
-            header.append(self.interviewee(iv.interviewee))
-        header.append(self.byline())
+        for part in tb.parts(iv, self.s):
+            el = self.title_part(part)
+            if el is not None:
+                header.append(el)
 
         if iv.intro:
             intro = E("section", {"class": "intro", "id": "intro"})
@@ -248,9 +234,10 @@ class HtmlBuilder:
         if iv.exchanges and iv.exchanges[-1].answer and isinstance(iv.exchanges[-1].answer[-1], m.Paragraph):
             # The end mark (print.css) follows the last word of the interview, never alone.
             wrap_last_word(art[-1][-1][-1], "end-word")
-        if iv.interviewer and iv.interviewer.bio:
+        bio = tb.interviewer_note(iv, self.s)
+        if bio is not None:
             note = E("footer", {"class": "interviewer-note", "id": "interviewer-note"})
-            p = self.styled(E("p", text="* "), "interviewer.bio", iv.interviewer.bio)
+            p = self.pieces(E("p"), bio.pieces)
             self.number(p)
             note.append(p)
             art.append(note)
@@ -258,7 +245,60 @@ class HtmlBuilder:
             art.append(self.endnotes())
         return art
 
-    def figure(self, image: m.Image):
+    def title_part(self, part: tb.Part):
+        """The element of a part of the title block (titleblock.py), or None (no figure)."""
+        if part.kind == "kicker":
+            return self.pieces(E("p", {"class": "kicker"}), part.pieces)
+        if part.kind == "figure":
+            return self.figure(part.image, part.pieces)
+        if part.kind == "title":
+            # The PDF bookmark's label: the text with its own spaces, not the no-break ones below.
+            h1 = self.pieces(E("h1", {"class": "title", "id": "title"}), part.pieces)
+            self.bind(h1, "title", part.plain)
+            return h1
+        if part.kind == "standfirst":
+            sub = self.pieces(E("p", {"class": "standfirst"}), part.pieces)
+            self.bind(sub, "other")
+            if self.o.epub:
+                sub.set("role", "doc-subtitle")
+            return sub
+        if part.kind in ("interviewee", "byline"):
+            return self.pieces(E("p", {"class": part.kind}), part.pieces)
+        raise TypeError(f"unknown part of the title block {part.kind!r}")
+
+    #: The element of each role of a title block piece (None: its text, no element).
+    PIECE_TAGS = {
+        tb.INTERVIEWEE_NAME: ("span", "interviewee-name"), tb.INTERVIEWEE_ROLE: ("span", "interviewee-role"),
+        tb.INTERVIEWER: ("span", "interviewer"), tb.SEPARATOR: ("span", "sep"), tb.NOTE_MARK: ("a", "note-mark"),
+        tb.DATE: ("time", None), tb.CAPTION: ("span", "caption"), tb.CREDIT: ("span", "credit"),
+    }
+
+    def pieces(self, parent, pieces):
+        """``parent`` with the pieces of a title block part appended: a front-matter value's
+        nodes as inlines, other text as it is; each role in its element (``PIECE_TAGS``)."""
+        for piece in pieces:
+            _append_text(parent, piece.lead)
+            if piece.role is None:
+                if piece.nodes is not None:
+                    self.inlines(parent, piece.nodes)
+                else:
+                    _append_text(parent, piece.text)
+                continue
+            tag, cls = self.PIECE_TAGS[piece.role]
+            attrs = {"class": cls}
+            if piece.role == tb.NOTE_MARK:
+                attrs["href"] = "#interviewer-note"
+            elif piece.role == tb.DATE:
+                attrs["datetime"] = piece.value
+            if piece.nodes is not None:
+                el = E(tag, attrs)
+                self.inlines(el, piece.nodes)
+            else:
+                el = E(tag, attrs, text=piece.text)
+            parent.append(el)
+        return parent
+
+    def figure(self, image: m.Image, caption: tuple[tb.Piece, ...] = ()):
         has_file = image.path is not None and self.o.image_src is not None
         if not has_file and self.o.placeholder != "fpo":
             # Readers' editions: no placeholder, and no caption or credit for a photo that is not there.
@@ -274,48 +314,10 @@ class HtmlBuilder:
             box = E("div", {"class": "fpo", "role": "img", "aria-label": image.alt})
             box.append(E("span", {"class": "fpo-label"}, text=self.s["fpo"]))
             fig.append(box)
-        if image.caption or image.credit:
-            cap = E("figcaption")
-            if image.caption:
-                cap.append(self.styled(E("span", {"class": "caption"}), "image.caption", image.caption))
-            if image.caption and image.credit:
-                _append_text(cap, " ")
-            if image.credit:
-                cap.append(self.styled(E("span", {"class": "credit"}), "image.credit", image.credit))
-            fig.append(cap)
+        if caption:
+            fig.append(self.pieces(E("figcaption"), caption))
         self.number(fig)
         return fig
-
-    def interviewee(self, person: m.Person):
-        """"Interview with NAME, ROLE" (the words and the separator from styles/strings.json)."""
-        p = E("p", {"class": "interviewee"})
-        before, _, after = self.s.get("interviewee", name="\x00").partition("\x00")
-        _append_text(p, before)
-        p.append(E("span", {"class": "interviewee-name"}, text=person.name))
-        if person.role:
-            _append_text(p, self.s["interviewee_sep"])
-            p.append(E("span", {"class": "interviewee-role"}, text=person.role))
-        _append_text(p, after)
-        return p
-
-    def byline(self):
-        p = E("p", {"class": "byline"})
-        iv = self.iv
-        if iv.interviewer:
-            label = self.s.get("interview_by", name="\x00")
-            before, _, after = label.partition("\x00")
-            _append_text(p, before)
-            name = E("span", {"class": "interviewer"}, text=iv.interviewer.name)
-            p.append(name)
-            _append_text(p, after)
-            if iv.interviewer.bio:
-                mark = E("a", {"class": "note-mark", "href": "#interviewer-note"}, text="*")
-                p.append(mark)
-            sep = E("span", {"class": "sep"}, text=" · ")
-            p.append(sep)
-        time = E("time", {"datetime": iv.meta.date.isoformat()}, text=self.s.date(iv.meta.date))
-        p.append(time)
-        return p
 
     def exchange(self, ex: m.Exchange):
         sec = E("section", {"class": "exchange", "id": ex.id})
@@ -368,11 +370,6 @@ class HtmlBuilder:
         raise TypeError(f"unknown block {b!r}")
 
     # -- inlines ----------------------------------------------------------
-    def styled(self, el, key: str, plain: str):
-        """``el`` with the front-matter value ``key`` appended (its superior letters raised)."""
-        self.inlines(el, self.iv.inlines_of(key, plain))
-        return el
-
     def inlines(self, parent, nodes):
         for n in nodes:
             self.inline(parent, n)

@@ -1,8 +1,9 @@
 """Access to ``styles/``: the folder that holds everything about appearance.
 
 Writers ask this module for paths (CSS, fonts, ICC profiles, the DOCX
-reference template) and for the localised fixed strings; nothing about
-appearance is hard-coded in Python.
+reference template), for the localised fixed strings and for the page of a
+trim preset (``styles/trim/<name>.json``); nothing about appearance is
+hard-coded in Python.
 """
 
 from __future__ import annotations
@@ -38,6 +39,23 @@ class Styles:
     def strings(self, lang: str) -> "Strings":
         return Strings(_load_strings(str(self.path("strings.json"))), lang)
 
+    def trim(self, name: str) -> "Trim":
+        """The page of the trim preset ``name`` (``styles/trim/<name>.json``).
+
+        An unknown name, or one that is not a plain file name, is refused with the presets there.
+        """
+        folder = self.root / "trim"
+        path = folder / f"{name}.json"
+        if not name or name != Path(name).name or name.startswith(".") or not path.is_file():
+            known = ", ".join(sorted(p.stem for p in folder.glob("*.json")))
+            raise BuildError(f"unknown trim preset {name!r}; presets in {folder}: {known}")
+        try:
+            with open(path, encoding="utf-8") as f:
+                data = json.load(f)
+            return Trim.from_data(name, data)
+        except (OSError, ValueError, TypeError) as e:
+            raise BuildError(f"cannot read the trim preset {path}: {e}") from None
+
     def typography(self, lang: str) -> dict:
         """The smart-punctuation settings of a BCP 47 tag (``styles/typography.json``).
 
@@ -52,6 +70,57 @@ class Styles:
             if block:
                 merged.update({k: v for k, v in block.items() if not k.startswith("_")})
         return merged
+
+
+#: The units a trim file may give its lengths in, as millimetres.
+TRIM_UNITS_MM = {"mm": 1.0, "cm": 10.0, "in": 25.4, "pt": 25.4 / 72}
+#: The lengths of a trim file.
+TRIM_LENGTHS = ("width", "height", "top", "bottom", "inside", "outside")
+
+
+@dataclass(frozen=True)
+class Trim:
+    """A trim preset's page: its size and the type area's distance from the trim, in ``unit``.
+
+    ``inside`` is the binding side's margin (left on a recto), ``outside`` the other.
+    """
+
+    name: str
+    unit: str
+    width: float
+    height: float
+    top: float
+    bottom: float
+    inside: float
+    outside: float
+
+    @classmethod
+    def from_data(cls, name: str, data: dict) -> "Trim":
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        unit = data.get("unit", "mm")
+        if unit not in TRIM_UNITS_MM:
+            raise ValueError(f"unit {unit!r} is not one of {', '.join(TRIM_UNITS_MM)}")
+        values = {}
+        for key in TRIM_LENGTHS:
+            value = data.get(key)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ValueError(f"{key!r} must be a positive number")
+            values[key] = value
+        if values["inside"] + values["outside"] >= values["width"] or \
+                values["top"] + values["bottom"] >= values["height"]:
+            raise ValueError("the margins leave no type area")
+        return cls(name, unit, **values)
+
+    def mm(self, key: str) -> float:
+        """The length ``key`` in millimetres."""
+        return getattr(self, key) * TRIM_UNITS_MM[self.unit]
+
+    def css(self, key: str) -> str:
+        """The length ``key`` as CSS writes it (``22mm``, ``0.85in``)."""
+        value = getattr(self, key)
+        number = str(int(value)) if float(value).is_integer() else repr(float(value))
+        return number + self.unit
 
 
 def open_styles(root: str | os.PathLike | None = None) -> Styles:

@@ -314,8 +314,12 @@ def prepare_scale(work: Path, factor: int, text: str, target: str = "all") -> tu
         html = out / f"pressroom-{edition}.html"
         html.write_bytes(pdfw.html_for(interview, styles, edition))
         cmd = [str(WEASYPRINT), "-q", "-u", str(styles.root) + os.sep]
-        for sheet in pdfw.stylesheets(styles, edition, "a4"):
-            cmd += ["-s", str(sheet)]
+        for i, sheet in enumerate(pdfw.stylesheets(styles, edition, "a4")):
+            path = sheet.path
+            if sheet.text is not None:  # made from styles/ data (the trim's page): a file for the CLI
+                path = out / f"{edition}-{i}-{sheet.path.name.split('.')[0]}.css"
+                path.write_text(sheet.text, encoding="utf-8")
+            cmd += ["-s", str(path)]
         if edition == "print":
             cmyk = out / "cmyk.css"
             cmyk.write_text("@color-profile device-cmyk { src: url(%s); components: cyan, magenta, yellow, black; }"

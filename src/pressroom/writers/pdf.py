@@ -22,7 +22,9 @@ import os
 import re
 import sys
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
+from string import Template
 from urllib.parse import unquote, urlparse
 from xml.sax.saxutils import escape
 
@@ -35,13 +37,15 @@ from .. import pagemap
 from ..errors import BuildError
 from ..identifiers import identifier
 from ..photo import photo_bytes
-from ..styles import Styles
+from ..styles import TRIM_LENGTHS, Styles
 from . import footnotes
 
 _log = logging.getLogger(__name__)
 
 EDITIONS = ("print", "screen")
 DEFAULT_TRIM = "a4"
+#: The template of a trim preset's page rules (styles/trim/; the preset's data fills it in).
+PAGE_TEMPLATE = "page.css.in"
 #: Which profile is the output intent of which trim, and the printing condition each profile
 #: describes, are data: styles/icc/intents.json.
 INTENTS_FILE = "intents.json"
@@ -121,14 +125,41 @@ def _bare_name(kind: str, name: str) -> str:
 
 
 def trim_sheet(styles: Styles, trim: str | None) -> Path:
-    """The stylesheet of a trim preset (styles/trim/<name>.css)."""
+    """The stylesheet of a trim preset (styles/trim/<name>.css: its type sizes, photo height,
+    columns); its page size and margins are data (``page_rules``)."""
     name = _bare_name("trim preset", trim or DEFAULT_TRIM)
-    folder = styles.root / "trim"
-    path = folder / f"{name}.css"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in folder.glob("*.css")))
-        raise BuildError(f"unknown trim preset {name!r}; presets in {folder}: {known}")
-    return path
+    styles.trim(name)  # an unknown preset is refused, with the presets there
+    return styles.path("trim", f"{name}.css")
+
+
+def page_rules(styles: Styles, trim: str | None) -> str:
+    """The print page of a trim preset as CSS: the @page size and margins (mirrored) and the
+    --top/--inner/--outer properties, from its data (styles/trim/<name>.json, which the DOCX
+    writer reads too) through the template styles/trim/page.css.in."""
+    data = styles.trim(_bare_name("trim preset", trim or DEFAULT_TRIM))
+    template = styles.path("trim", PAGE_TEMPLATE)
+    try:
+        return Template(template.read_text(encoding="utf-8")).substitute(
+            {key: data.css(key) for key in TRIM_LENGTHS})
+    except (KeyError, ValueError) as e:
+        raise BuildError(f"{template} is not a valid page template: {e}") from None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A stylesheet of an edition: a file of styles/, or (``text``) CSS made from data of
+    styles/ through ``path``, its template."""
+
+    path: Path
+    text: str | None = None
+
+    def css(self, **options):
+        """The sheet as a ``weasyprint.CSS`` (``options``: its other arguments)."""
+        import weasyprint
+
+        if self.text is None:
+            return weasyprint.CSS(filename=str(self.path), **options)
+        return weasyprint.CSS(string=self.text, base_url=str(self.path), **options)
 
 
 def _intents(styles: Styles) -> dict:
@@ -206,11 +237,12 @@ def _profile_description(path: Path) -> str:
     return desc or path.name
 
 
-def stylesheets(styles: Styles, edition: str, trim: str | None) -> list[Path]:
-    sheets = [styles.path("fonts.css"), styles.path("base.css"), styles.path(f"{edition}.css")]
+def stylesheets(styles: Styles, edition: str, trim: str | None) -> list[Sheet]:
+    sheets = [Sheet(styles.path(name)) for name in ("fonts.css", "base.css", f"{edition}.css")]
     if edition == "print":
-        sheets.append(trim_sheet(styles, trim))
-    sheets.append(styles.path("languages.css"))  # per-language typography, last (issue 6)
+        sheets.append(Sheet(trim_sheet(styles, trim)))
+        sheets.append(Sheet(styles.path("trim", PAGE_TEMPLATE), page_rules(styles, trim)))
+    sheets.append(Sheet(styles.path("languages.css")))  # per-language typography, last (issue 6)
     return sheets
 
 
@@ -1422,8 +1454,8 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
     color_profiles: dict = {}  # shared by every stylesheet and the document (@color-profile)
     base_url = str(styles.root) + os.sep
     try:
-        css = [weasyprint.CSS(filename=str(sheet), url_fetcher=fetcher, font_config=font_config,
-                              color_profiles=color_profiles) for sheet in sheets]
+        css = [sheet.css(url_fetcher=fetcher, font_config=font_config, color_profiles=color_profiles)
+               for sheet in sheets]
     except FatalURLFetchingError as e:
         raise BuildError(f"fetching refused: {e}") from None
     options = {"pdf_identifier": True}

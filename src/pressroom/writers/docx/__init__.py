@@ -1,0 +1,46 @@
+"""DOCX writer: the model on the reference template ``styles/reference.docx``.
+
+Like pandoc's ``--reference-doc``: the template holds every style, the footer with its page
+number, the footnote separators and the list definitions. The writer empties the template's
+body, sets the page of the print edition's trim (``styles/trim/<name>.json``, mirrored
+margins) and adds the interview, giving every paragraph and every formatted run a named style;
+it defines no style and sets no font size or colour. Per-document data (fonts per script,
+figure size) comes from ``styles/docx.json``.
+
+- ``content``: the title block (``titleblock.py``), the blocks and inlines as paragraphs and
+  runs, the footnotes, the running head;
+- ``template``: the reference template, its page set-up, language and direction, and the
+  removal of what Word adds to a saved template;
+- ``ooxml``: low-level WordprocessingML (elements, lengths, text, bookmarks, core properties).
+
+The output is reproducible: core dates are the source's date, there are no rsids or
+timestamps, and the zip is normalised (``package.normalise_zip``).
+"""
+
+from __future__ import annotations
+
+from ... import model as m
+from ...styles import Styles
+from .content import Writer
+from .ooxml import CORE_PROPERTY_MAX, clean, core_properties
+from .template import CHAR_STYLE_IDS, STYLE_IDS, TABLE_STYLE_IDS, Template, load_data
+
+__all__ = ["write", "clean", "CORE_PROPERTY_MAX", "STYLE_IDS", "CHAR_STYLE_IDS", "TABLE_STYLE_IDS"]
+
+
+def write(interview: m.Interview, styles: Styles, trim: str | None = None) -> bytes:
+    """The interview as DOCX bytes, on the page of the print edition's ``trim`` (a preset in
+    ``styles/trim/``; default: ``styles/docx.json``'s)."""
+    data = load_data(styles)
+    strings = styles.strings(interview.meta.lang)
+    template = Template(styles)
+    writer = Writer(interview, strings, data, template)
+    template.empty_body()
+    template.page(styles.trim(trim or data.get("trim", "a4")))
+    writer.build()
+    template.sanitise()
+    if writer.rtl:
+        template.right_to_left()
+    template.language(interview.meta.lang, writer.rtl, data)
+    core_properties(template.doc.core_properties, interview)
+    return template.save()
