@@ -578,19 +578,22 @@ PHASE_STAGES = ("model", "print", "screen", "epub", "docx")
 
 def phases(stage: str, info: dict, out: Path, runs: int, cprofile: Path | None = None) -> dict:
     """One stage of one length (``info`` from prepare_scale: its source, model file, page map
-    and code) in ``runs`` fresh processes; the median seconds of each phase."""
+    and code) in ``runs`` fresh processes; the median seconds of each phase. With ``cprofile``,
+    one more run first, under cProfile (its listing written there; its times not counted)."""
     inp = info["source"] if stage == "model" else info["model"]
     results = []
-    for i in range(runs):
+    for i in range(runs + (1 if cprofile else 0)):
+        profiled = cprofile is not None and i == 0
         cmd = [str(PY), "-c", PHASE_CHILD, stage, inp, info["pages_file"], str(out)]
-        if cprofile and i == 0:
+        if profiled:
             cmd.append("profile")
         proc = subprocess.run(cmd, capture_output=True, text=True, env=pressroom_env(Path(info["src_dir"])))
         if proc.returncode != 0:
             raise RuntimeError(f"phase run {stage} failed:\n{proc.stderr[-2000:]}")
-        results.append(json.loads(proc.stdout.splitlines()[-1]))
-        if cprofile and i == 0:
+        if profiled:
             cprofile.write_text(proc.stderr)
+        else:
+            results.append(json.loads(proc.stdout.splitlines()[-1]))
     return {k: statistics.median(r[k] for r in results) for k in results[0]}
 
 
@@ -703,7 +706,8 @@ def report(scales: dict, phase_results: dict, notes: list[str], load: tuple[str,
             rw = (ja.median("wall") / pages[0]) / (sum(j.median("wall") for j in jbs) / pages[1])
             rc = (ja.median("cpu") / pages[0]) / (sum(j.median("cpu") for j in jbs) / pages[1])
             cells.append(f"{rw:.2f} ({rc:.2f})")
-        w(f"| {label} | " + " | ".join(cells) + f" | {goal} |")
+        if any(c != "–" for c in cells):  # a row of jobs not run (--only) is left out
+            w(f"| {label} | " + " | ".join(cells) + f" | {goal} |")
 
     ratio_row("whole `make` (parallel, from a clean build/) / pandoc's three outputs one after the other"
               " (EPUB + DOCX + HTML → WeasyPrint PDF, summed)", MAKE_DEFAULT, PANDOC_PATH,
@@ -964,7 +968,8 @@ def main(argv=None) -> int:
     ap.add_argument("--runs-large", type=int, default=int(os.environ.get("BENCH_RUNS_LARGE", 3)),
                     help="runs per job at 10x and longer, in the first rounds"
                          " (default 3, env BENCH_RUNS_LARGE)")
-    ap.add_argument("--phase-runs", type=int, default=3, help="runs of the phase split (default 3; 0 to skip)")
+    ap.add_argument("--phase-runs", type=int, default=3,
+                    help="runs of the phase split, after one under cProfile (default 3; 0 to skip)")
     ap.add_argument("--only", default="", help="comma-separated substrings: run only the jobs whose name matches")
     ap.add_argument("--out", default=str(ROOT / "build" / "bench"), help="folder for results (default build/bench)")
     ap.add_argument("--make-target", default="all", help="the make target timed (default all: every output)")
