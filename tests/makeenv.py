@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import os
 
-#: Variables that a calling make (``make test V=1``, ``make -j2 bench``, ``make bench
-#: ONE_PROCESS=0``) or the shell would pass down to those makes, changing what they do.
-MAKE_ENV_DROP = ("MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES", "MAKELEVEL", "ONE_PROCESS", "V", "TRIM", "ICC",
-                 "BUILD")
+#: Variables that a calling make (``make test V=1``, ``make -j1 bench``, ``make bench
+#: TRIM=a5``) or the shell would pass down to those makes, changing what they do.
+MAKE_ENV_DROP = ("MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES", "MAKELEVEL", "V", "TRIM", "ICC", "BUILD")
 
 
 def clean_make_env() -> dict:

@@ -7,9 +7,15 @@ What it measures, on the interview and on synthetic interviews of 10x and 50x
 its length (the body of ``source/the-future-of-migration.md``, itself the seed
 text, repeated; see ``synthetic()``):
 
-* every format as a cold process (``python -m pressroom ...``), whole builds
-  with ``make`` in a scratch copy of the project (the default, one process per
-  source; ``-j2``; ``ONE_PROCESS=0``, one process per file), and a no-op ``make``;
+* the stages of the build as cold processes (``python -m pressroom ...``, with
+  ``PYTHONPATH`` on the code of this tree): the reader (``pressroom model``)
+  and each writer from the model file, as the Makefile runs them (the print
+  PDF also writes the page map; the EPUB reads a page map), their model file
+  and page map prepared once per length before any timing; each writer also
+  from the ``.md`` source (it then reads the source itself, and the EPUB lays
+  out the print edition first); whole builds with ``make`` in a scratch copy
+  of the project from a clean ``build/`` (the default, parallel with as many
+  jobs as cores, and ``-j1``), and a no-op ``make``;
 * the floor, at 1x only: a bare Python start-up and the import of each path's
   libraries, what they cost before pressroom does any work;
 * in the same run, the reference: pandoc -> EPUB, pandoc -> DOCX, and pandoc ->
@@ -31,8 +37,10 @@ text, repeated; see ``synthetic()``):
   forks the command instead (``--memory``); the machine notes say which, and
   what the launcher adds;
 * the growth of time and memory with length, also against the growth of the
-  reference doing the same work; and where the time goes: each format in one
-  fresh process split into import, parse, layout and write.
+  reference doing the same work; where the time goes: each stage's cold
+  process, the critical path of a whole build computed from them (model +
+  max(print PDF + EPUB, screen PDF, DOCX)) against the measured ``make``, and
+  each stage in one fresh process split into import, read, layout and write.
 
 Results are printed as Markdown tables and saved in ``build/bench/``.
 """
@@ -203,6 +211,13 @@ def run_measured(cmd: list[str], cwd: Path | None = None, env: dict | None = Non
     return Sample(wall, cpu, kib * 1024)
 
 
+def pressroom_env(src: Path) -> dict:
+    """The environment of a pressroom process: as from a clean shell (``clean_make_env``), with
+    ``PYTHONPATH`` on ``src``, as the Makefile runs it. The shared .venv's editable install
+    points at one copy of the project; the code measured is the one given here."""
+    return {**clean_make_env(), "PYTHONPATH": str(src)}
+
+
 @dataclass
 class Job:
     """One measured unit: a sequence of commands (a pipeline is several)."""
@@ -211,6 +226,7 @@ class Job:
     group: str  # "pressroom", "pandoc", "weasyprint", "make", "floor"
     steps: list[list[str]]
     cwd: Path | None = None
+    env: dict | None = None  # None: clean_make_env()
     before: object = None  # callable run (unmeasured) before each run
     output: Path | None = None  # a PDF whose pages are counted
     samples: list[Sample] = field(default_factory=list)
@@ -222,7 +238,7 @@ class Job:
             self.before()
         total = Sample(0.0, 0.0, 0)
         for cmd in self.steps:
-            s = run_measured(cmd, cwd=self.cwd)
+            s = run_measured(cmd, cwd=self.cwd, env=self.env)
             total = Sample(total.wall + s.wall, total.cpu + s.cpu, max(total.rss, s.rss))
         self.samples.append(total)
         return total
@@ -242,11 +258,34 @@ def pdf_pages(path: Path) -> int:
 # The jobs of one scale
 
 
-#: Whole builds (the project's Makefile). By default ``make all`` runs one ``pressroom all``
-#: process per source; ``ONE_PROCESS=0`` runs one process per file.
-MAKE_DEFAULT = "make (all formats)"
-MAKE_J2 = "make -j2 (all formats)"
-MAKE_PER_FILE = "make ONE_PROCESS=0 (one process per file)"
+#: Whole builds (the project's Makefile) from a clean build/: the default runs as many jobs as
+#: the machine has cores (the stages, one process per file); ``-j1`` runs one job at a time.
+MAKE_DEFAULT = "make (all formats; parallel, jobs = cores)"
+MAKE_J1 = "make -j1 (all formats; one job at a time)"
+MAKE_NOOP = "make (no-op)"
+
+#: The stages of a build, each as the Makefile runs it (without --deps), from the model file and
+#: page map that prepare_scale() made beforehand.
+STAGE_MODEL = "pressroom model"
+STAGE_PRINT = "pressroom pdf --edition print (model file)"
+STAGE_SCREEN = "pressroom pdf --edition screen (model file)"
+STAGE_EPUB = "pressroom epub (model file + page map)"
+STAGE_DOCX = "pressroom docx (model file)"
+STAGES = {STAGE_MODEL: "model", STAGE_PRINT: "print PDF (+ page map)", STAGE_SCREEN: "screen PDF",
+          STAGE_EPUB: "EPUB (reads the page map)", STAGE_DOCX: "DOCX"}
+#: Each writer given the .md source by hand: it reads the source itself (and the EPUB lays out
+#: the print edition first, for its page-list).
+MD_PRINT = "pressroom pdf --edition print (.md source)"
+MD_SCREEN = "pressroom pdf --edition screen (.md source)"
+MD_EPUB = "pressroom epub (.md source; lays out the print edition)"
+MD_DOCX = "pressroom docx (.md source)"
+
+#: The reference.
+PANDOC_EPUB = "pandoc epub"
+PANDOC_DOCX = "pandoc docx"
+PANDOC_PDF = "pandoc html + weasyprint pdf"
+BARE_PRINT = "weasyprint on pressroom HTML, print"
+BARE_SCREEN = "weasyprint on pressroom HTML, screen"
 
 #: The floor: what Python and each path's libraries cost before pressroom does any work.
 FLOOR_DOCX = "python: import docx, markdown_it, yaml (the DOCX path's libraries)"
@@ -260,55 +299,87 @@ FLOOR = {
 }
 
 #: The reference each job's growth is compared with in the cost curve: the same work done by
-#: bare WeasyPrint (on pressroom's HTML) or by pandoc; whole builds against the pandoc path,
-#: whose CPU times are summed.
-PANDOC_PATH = ("pandoc epub", "pandoc docx", "pandoc html + weasyprint pdf")
+#: bare WeasyPrint (on pressroom's HTML) or by pandoc; whole builds against pandoc's three
+#: outputs, whose CPU times are summed.
+PANDOC_PATH = (PANDOC_EPUB, PANDOC_DOCX, PANDOC_PDF)
 REFERENCE = {
-    "pressroom pdf --edition print": ("weasyprint on pressroom HTML, print",),
-    "pressroom pdf --edition screen": ("weasyprint on pressroom HTML, screen",),
-    "pressroom epub": ("pandoc epub",),
-    "pressroom docx": ("pandoc docx",),
-    "pressroom all (one process)": PANDOC_PATH,
+    STAGE_PRINT: (BARE_PRINT,),
+    STAGE_SCREEN: (BARE_SCREEN,),
+    STAGE_EPUB: (PANDOC_EPUB,),
+    STAGE_DOCX: (PANDOC_DOCX,),
+    MD_PRINT: (BARE_PRINT,),
+    MD_SCREEN: (BARE_SCREEN,),
+    MD_EPUB: (PANDOC_EPUB,),
+    MD_DOCX: (PANDOC_DOCX,),
     MAKE_DEFAULT: PANDOC_PATH,
-    MAKE_J2: PANDOC_PATH,
-    MAKE_PER_FILE: PANDOC_PATH,
+    MAKE_J1: PANDOC_PATH,
 }
 
 
+#: The Makefile's stamps in .venv (the environment installed, the system packages checked).
+VENV_STAMPS = (".installed", ".system-pdf", ".system-test", ".system-bench")
+
+
 def make_tree(dst: Path, source_text: str, stem: str) -> Path:
-    """A copy of the project (sharing the real .venv) whose source/ holds one interview."""
+    """A copy of the project whose source/ holds one interview, sharing the real environment;
+    its src/ byte-compiled, so that no timed process compiles pressroom's modules.
+
+    Its .venv holds a symlink to each entry of the real one (bin, lib, pyvenv.cfg, ...) and
+    stamps of its own, all made now: make then neither reinstalls the shared environment nor
+    checks the system packages again (its pyproject.toml and .ci/ are older than the stamps),
+    and never touches the real stamps (the .venv the real tree's make and tests use)."""
     dst.mkdir(parents=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
     for name in ("src", "styles", ".ci"):  # .ci: the system packages the Makefile checks
         shutil.copytree(ROOT / name, dst / name, ignore=ignore)
-    # copy2 keeps modification times: pyproject.toml must not look newer than
-    # .venv/.installed, or make would reinstall the shared environment.
     for name in ("Makefile", "pyproject.toml"):
         shutil.copy2(ROOT / name, dst / name)
-    os.symlink(VENV, dst / ".venv")
+    venv = dst / ".venv"
+    venv.mkdir()
+    for entry in VENV.iterdir():
+        if entry.name not in VENV_STAMPS:
+            os.symlink(entry, venv / entry.name)
+    for stamp in VENV_STAMPS:  # the environment works: this script runs it
+        (venv / stamp).touch()
     (dst / "source").mkdir()
     (dst / "source" / f"{stem}.md").write_text(source_text, encoding="utf-8")
+    subprocess.run([str(PY), "-m", "compileall", "-q", str(dst / "src")], check=True)
     return dst
 
 
 def prepare_scale(work: Path, factor: int, text: str, target: str = "all") -> tuple[list[Job], dict]:
+    """The jobs of one length, and its figures. The writers' inputs (the model file and the print
+    edition's page map) are made here, once, by the model and print commands; the timed writers
+    read them and write elsewhere."""
     stem = "the-future-of-migration" if factor == 1 else f"the-future-of-migration-x{factor}"
     base = work / f"x{factor}"
     tree = make_tree(base / "tree", synthetic(text, factor), stem)
     src = tree / "source" / f"{stem}.md"
     out = base / "out"
     out.mkdir()
+    prep = base / "prep"
+    prep.mkdir()
+    env = pressroom_env(tree / "src")
     pr = [str(PY), "-m", "pressroom"]
-    pdf_opts = ["--trim", "a4"]  # as the Makefile passes them
+    trim = ["--trim", "a4"]  # as the Makefile passes it (TRIM's default) to the print PDF and the DOCX
 
-    # Bare WeasyPrint on pressroom's own HTML, with the same stylesheets and variant.
+    # The model file and the page map, as `make` makes them.
+    model, pages = prep / f"{stem}.model.json", prep / f"{stem}.pages.json"
+    for cmd in (pr + ["model", str(src), "-o", str(model)],
+                pr + ["pdf", str(model), "--edition", "print", *trim, "--pages-out", str(pages),
+                      "-o", str(prep / f"{stem}.pdf")]):
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+
+    # Bare WeasyPrint on pressroom's own HTML of the same model, with the same stylesheets and variant.
     sys.path.insert(0, str(ROOT / "src"))
-    from pressroom import reader, transforms
+    from pressroom.model import from_json
     from pressroom.styles import open_styles
     from pressroom.writers import pdf as pdfw
 
     styles = open_styles()
-    interview = transforms.apply(reader.read(src))
+    interview = from_json(model.read_text(encoding="utf-8"))
     bare = {}
     for edition in ("print", "screen"):
         html = out / f"pressroom-{edition}.html"
@@ -339,35 +410,40 @@ def prepare_scale(work: Path, factor: int, text: str, target: str = "all") -> tu
         if not build.exists():
             subprocess.run(["make", "-s", target], cwd=tree, check=True, capture_output=True, env=clean_make_env())
 
+    def pressroom(name, args, output=None):
+        return Job(name, "pressroom", [pr + args], env=env, output=output)
+
     p_html = out / "pandoc.html"
     jobs = [
-        Job("pressroom pdf --edition print", "pressroom",
-            [pr + ["pdf", str(src), "--edition", "print", *pdf_opts, "-o", str(out / "print.pdf")]],
-            output=out / "print.pdf"),
-        Job("pressroom pdf --edition screen", "pressroom",
-            [pr + ["pdf", str(src), "--edition", "screen", "-o", str(out / "screen.pdf")]],
-            output=out / "screen.pdf"),
-        Job("pressroom epub", "pressroom", [pr + ["epub", str(src), "-o", str(out / "book.epub")]]),
-        Job("pressroom docx", "pressroom", [pr + ["docx", str(src), "-o", str(out / "doc.docx")]]),
-        Job("pressroom all (one process)", "pressroom", [pr + ["all", str(src), "--outdir", str(out / "all")]]),
+        pressroom(STAGE_MODEL, ["model", str(src), "-o", str(out / "model.json")]),
+        pressroom(STAGE_PRINT, ["pdf", str(model), "--edition", "print", *trim, "--pages-out",
+                                str(out / "pages.json"), "-o", str(out / "print.pdf")], out / "print.pdf"),
+        pressroom(STAGE_SCREEN, ["pdf", str(model), "--edition", "screen", "-o", str(out / "screen.pdf")],
+                  out / "screen.pdf"),
+        pressroom(STAGE_EPUB, ["epub", str(model), "--pages", str(pages), "-o", str(out / "book.epub")]),
+        pressroom(STAGE_DOCX, ["docx", str(model), *trim, "-o", str(out / "doc.docx")]),
+        pressroom(MD_PRINT, ["pdf", str(src), "--edition", "print", *trim, "-o", str(out / "md-print.pdf")],
+                  out / "md-print.pdf"),
+        pressroom(MD_SCREEN, ["pdf", str(src), "--edition", "screen", "-o", str(out / "md-screen.pdf")],
+                  out / "md-screen.pdf"),
+        pressroom(MD_EPUB, ["epub", str(src), *trim, "-o", str(out / "md-book.epub")]),
+        pressroom(MD_DOCX, ["docx", str(src), *trim, "-o", str(out / "md-doc.docx")]),
         Job(MAKE_DEFAULT, "make", [["make", "-s", target]], cwd=tree, before=clean),
-        Job(MAKE_J2, "make", [["make", "-s", "-j2", target]], cwd=tree, before=clean),
-        Job(MAKE_PER_FILE, "make", [["make", "-s", "ONE_PROCESS=0", target]], cwd=tree, before=clean),
-        Job("make (no-op)", "make", [["make", "-s", target]], cwd=tree, before=ensure_built),
-        Job("weasyprint on pressroom HTML, print", "weasyprint", [bare["print"]],
-            output=out / "bare-print.pdf"),
-        Job("weasyprint on pressroom HTML, screen", "weasyprint", [bare["screen"]],
-            output=out / "bare-screen.pdf"),
-        Job("pandoc epub", "pandoc", [[PANDOC, str(src), "-o", str(out / "pandoc.epub")]]),
-        Job("pandoc docx", "pandoc", [[PANDOC, str(src), "-o", str(out / "pandoc.docx")]]),
-        Job("pandoc html + weasyprint pdf", "pandoc",
+        Job(MAKE_J1, "make", [["make", "-s", "-j1", target]], cwd=tree, before=clean),
+        Job(MAKE_NOOP, "make", [["make", "-s", target]], cwd=tree, before=ensure_built),
+        Job(BARE_PRINT, "weasyprint", [bare["print"]], output=out / "bare-print.pdf"),
+        Job(BARE_SCREEN, "weasyprint", [bare["screen"]], output=out / "bare-screen.pdf"),
+        Job(PANDOC_EPUB, "pandoc", [[PANDOC, str(src), "-o", str(out / "pandoc.epub")]]),
+        Job(PANDOC_DOCX, "pandoc", [[PANDOC, str(src), "-o", str(out / "pandoc.docx")]]),
+        Job(PANDOC_PDF, "pandoc",
             [[PANDOC, "-s", str(src), "-o", str(p_html)],
              [str(WEASYPRINT), "-q", str(p_html), str(out / "pandoc.pdf")]],
             output=out / "pandoc.pdf"),
     ]
     if factor == 1:  # the floor does not depend on the length
         jobs += [Job(name, "floor", [[str(PY), "-c", code]]) for name, code in FLOOR.items()]
-    info = {"factor": factor, "source": str(src), "bytes": src.stat().st_size,
+    info = {"factor": factor, "source": str(src), "model": str(model), "pages_file": str(pages),
+            "src_dir": str(tree / "src"), "bytes": src.stat().st_size,
             "words": len(src.read_text(encoding="utf-8").split())}
     return jobs, info
 
@@ -387,7 +463,7 @@ def scale_results(work: Path, factor: int, jobs: list[Job], info: dict) -> dict:
 
 
 # --------------------------------------------------------------------------
-# Where the time goes: one format in one fresh process, split into phases
+# Where the time goes: one stage in one fresh process, split into phases
 
 PHASE_CHILD = r"""
 import sys, time, json
@@ -410,19 +486,29 @@ def _timed_find_and_load(name, import_):
 _bootstrap._find_and_load = _timed_find_and_load
 
 t0 = time.perf_counter()
-fmt, src, out = sys.argv[1], sys.argv[2], sys.argv[3]
-import importlib
+# stage: model (source -> model file) or print, screen, epub, docx (model file -> output);
+# the EPUB also reads the page map; the print PDF also writes one (OUT.pages.json).
+stage, inp, pages_file, out, want_profile = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], len(sys.argv) > 5
+import importlib, pathlib
 import pressroom.cli
-from pressroom import reader, transforms
 from pressroom.styles import open_styles
-from pressroom.package import write_atomic
-mod = {"print": "pressroom.writers.pdf", "screen": "pressroom.writers.pdf",
-       "epub": "pressroom.writers.epub", "docx": "pressroom.writers.docx"}[fmt]
-writer = importlib.import_module(mod)
+from pressroom import package
+if stage == "model":
+    from pressroom import reader, transforms
+    import pressroom.model as model
+else:
+    from pressroom import pagemap
+    from pressroom.model import from_json
+    writer = importlib.import_module({"print": "pressroom.writers.pdf", "screen": "pressroom.writers.pdf",
+                                      "epub": "pressroom.writers.epub", "docx": "pressroom.writers.docx"}[stage])
 t1 = time.perf_counter()
 i1 = imported[0]
-interview = transforms.apply(reader.read(src))
 styles = open_styles()
+if stage == "model":
+    interview = transforms.apply(reader.read(inp), styles)
+else:
+    interview = from_json(pathlib.Path(inp).read_text(encoding="utf-8"))
+    pages = pagemap.loads(pathlib.Path(pages_file).read_bytes()) if stage == "epub" else None
 t2 = time.perf_counter()
 i2 = imported[0]
 
@@ -437,37 +523,49 @@ def timed(owner, attr):
         finally:
             serialise[0] += (time.perf_counter() - s) - (imported[0] - i)
     setattr(owner, attr, wrapper)
-if fmt in ("print", "screen"):
+if stage == "model":
+    timed(model, "to_json")
+elif stage in ("print", "screen"):
     import weasyprint.document
     timed(weasyprint.document.Document, "write_pdf")
-elif fmt == "epub":
+    timed(pagemap, "dumps")
+elif stage == "epub":
     import ebooklib.epub
     timed(ebooklib.epub.EpubWriter, "write")
 else:
     import docx.document
     timed(docx.document.Document, "save")
-import pressroom.package
-timed(pressroom.package, "normalise_zip")
+timed(package, "normalise_zip")
 t2b = time.perf_counter()
 i2b = imported[0]
 
 profile = None
-if len(sys.argv) > 4:
+if want_profile:
     import cProfile
     profile = cProfile.Profile()
     profile.enable()
-opts = {"edition": fmt, "trim": "a4"} if fmt in ("print", "screen") else {}
-data = writer.write(interview, styles, **opts)
+files = []
+if stage == "model":
+    files.append((out, model.to_json(interview).encode("utf-8")))
+else:
+    opts = {"print": {"edition": "print", "trim": "a4", "pages_out": []}, "screen": {"edition": "screen"},
+            "epub": {"pages": pages}, "docx": {"trim": "a4"}}[stage]
+    files.append((out, writer.write(interview, styles, **opts)))
+    if stage == "print":
+        files.append((out + ".pages.json", pagemap.dumps(opts["pages_out"])))
 if profile:
     profile.disable()
 t3 = time.perf_counter()
 i3 = imported[0]
-write_atomic(out, data)
+if len(files) == 1:
+    package.write_atomic(*files[0])
+else:
+    package.write_all_atomic(files)
 t4 = time.perf_counter()
 i4 = imported[0]
 print(json.dumps({
     "import": (t1 - t0) + (i2 - i1) + (i2b - i2) + (i3 - i2b) + (i4 - i3),
-    "parse": (t2 - t1) - (i2 - i1),
+    "read": (t2 - t1) - (i2 - i1),
     "layout": (t3 - t2b) - (i3 - i2b) - serialise[0],
     "write": serialise[0] + (t4 - t3) - (i4 - i3),
 }))
@@ -478,19 +576,28 @@ if profile:
     sys.stderr.write(s.getvalue())
 """
 
+#: The stages the phase split runs, in the order of the build.
+PHASE_STAGES = ("model", "print", "screen", "epub", "docx")
 
-def phases(fmt: str, src: Path, out: Path, runs: int, cprofile: Path | None = None) -> dict:
+
+def phases(stage: str, info: dict, out: Path, runs: int, cprofile: Path | None = None) -> dict:
+    """One stage of one length (``info`` from prepare_scale: its source, model file, page map
+    and code) in ``runs`` fresh processes; the median seconds of each phase. With ``cprofile``,
+    one more run first, under cProfile (its listing written there; its times not counted)."""
+    inp = info["source"] if stage == "model" else info["model"]
     results = []
-    for i in range(runs):
-        cmd = [str(PY), "-c", PHASE_CHILD, fmt, str(src), str(out)]
-        if cprofile and i == 0:
+    for i in range(runs + (1 if cprofile else 0)):
+        profiled = cprofile is not None and i == 0
+        cmd = [str(PY), "-c", PHASE_CHILD, stage, inp, info["pages_file"], str(out)]
+        if profiled:
             cmd.append("profile")
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=pressroom_env(Path(info["src_dir"])))
         if proc.returncode != 0:
-            raise RuntimeError(f"phase run {fmt} failed:\n{proc.stderr[-2000:]}")
-        results.append(json.loads(proc.stdout.splitlines()[-1]))
-        if cprofile and i == 0:
+            raise RuntimeError(f"phase run {stage} failed:\n{proc.stderr[-2000:]}")
+        if profiled:
             cprofile.write_text(proc.stderr)
+        else:
+            results.append(json.loads(proc.stdout.splitlines()[-1]))
     return {k: statistics.median(r[k] for r in results) for k in results[0]}
 
 
@@ -529,12 +636,14 @@ def machine_notes() -> list[str]:
 
 
 def compile_src() -> str:
-    """Byte-compile src/ (where the editable install points), so that with PYTHONDONTWRITEBYTECODE
-    set no timed process compiles pressroom's modules from source; return the machine note."""
+    """Byte-compile this tree's src/ (the code of the footnote runs; each scratch tree compiles its
+    own copy), so that with PYTHONDONTWRITEBYTECODE set no timed process compiles pressroom's
+    modules from source; return the machine note."""
     subprocess.run([str(PY), "-m", "compileall", "-q", str(ROOT / "src")], check=True)
     value = os.environ.get("PYTHONDONTWRITEBYTECODE")
     setting = f"PYTHONDONTWRITEBYTECODE={value}" if value else "PYTHONDONTWRITEBYTECODE not set"
-    return f"{setting}; src/ was byte-compiled (compileall) before timing"
+    return (f"{setting}; src/ was byte-compiled (compileall) before timing; every pressroom process runs"
+            " with PYTHONPATH on this tree's code (a scratch copy of it), as the Makefile runs it")
 
 
 def loadavg() -> str:
@@ -585,75 +694,121 @@ def report(scales: dict, phase_results: dict, notes: list[str], load: tuple[str,
     w("|---|" + "---|" * len(factors) + "---|")
 
     def job(f, name):
-        return next((j for j in scales[f]["jobs"] if j.name == name), None)
+        return next((j for j in scales[f]["jobs"] if j.name == name and j.samples), None)
 
-    def ratio_row(label, a, b, goal):
+    def ratio_row(label, a, b, goal, per_page=False):
+        """Job ``a`` over the sum of the jobs ``b`` (a name or a tuple of names), median wall
+        and CPU; ``per_page``: each per page of its PDF (pressroom's print PDF, pandoc's PDF)."""
+        bs = (b,) if isinstance(b, str) else b
         cells = []
         for f in factors:
-            ja, jb = job(f, a), job(f, b)
-            if ja is None or jb is None or not ja.samples or not jb.samples:
+            ja, jbs = job(f, a), [job(f, x) for x in bs]
+            pages = (scales[f]["pages"], scales[f]["pandoc_pages"]) if per_page else (1, 1)
+            if ja is None or not all(jbs) or not all(pages):
                 cells.append("–")
                 continue
-            cells.append(f"{ja.median('wall') / jb.median('wall'):.2f} ({ja.median('cpu') / jb.median('cpu'):.2f})")
-        w(f"| {label} | " + " | ".join(cells) + f" | {goal} |")
+            rw = (ja.median("wall") / pages[0]) / (sum(j.median("wall") for j in jbs) / pages[1])
+            rc = (ja.median("cpu") / pages[0]) / (sum(j.median("cpu") for j in jbs) / pages[1])
+            cells.append(f"{rw:.2f} ({rc:.2f})")
+        if any(c != "–" for c in cells):  # a row of jobs not run (--only) is left out
+            w(f"| {label} | " + " | ".join(cells) + f" | {goal} |")
 
-    ratio_row("EPUB: pressroom / pandoc", "pressroom epub", "pandoc epub", "≤ 2 at 1×")
-    ratio_row("DOCX: pressroom / pandoc", "pressroom docx", "pandoc docx", "≤ 2 at 1×")
-    ratio_row("print PDF: pressroom / bare WeasyPrint, same HTML", "pressroom pdf --edition print",
-              "weasyprint on pressroom HTML, print", "≤ 1.2")
-    ratio_row("screen PDF: pressroom / bare WeasyPrint, same HTML", "pressroom pdf --edition screen",
-              "weasyprint on pressroom HTML, screen", "(≤ 1.2)")
-    ratio_row("print PDF: pressroom / pandoc → HTML → WeasyPrint", "pressroom pdf --edition print",
-              "pandoc html + weasyprint pdf", "(information)")
+    ratio_row("whole `make` (parallel, from a clean build/) / pandoc's three outputs one after the other"
+              " (EPUB + DOCX + HTML → WeasyPrint PDF, summed)", MAKE_DEFAULT, PANDOC_PATH,
+              "≤ 1.5 at 1×, ≤ 1.0 at 50×")
+    ratio_row("whole `make -j1` / pandoc's three outputs (summed)", MAKE_J1, PANDOC_PATH, "(information)")
+    ratio_row("EPUB alone, print edition up to date (`pressroom epub MODEL --pages PAGES`) / pandoc → EPUB",
+              STAGE_EPUB, PANDOC_EPUB, "≤ 3")
+    ratio_row("cold DOCX from the model file (`pressroom docx MODEL`) / pandoc → DOCX", STAGE_DOCX,
+              PANDOC_DOCX, "≤ 1.5")
+    ratio_row("print PDF from the model file / bare WeasyPrint, same HTML", STAGE_PRINT, BARE_PRINT, "≤ 1.2")
+    ratio_row("screen PDF from the model file / bare WeasyPrint, same HTML", STAGE_SCREEN, BARE_SCREEN,
+              "(≤ 1.2)")
+    ratio_row("print PDF from the model file / pandoc → HTML → WeasyPrint", STAGE_PRINT, PANDOC_PDF,
+              "(information)")
+    ratio_row("EPUB from the .md source (reads it, lays out the print edition) / pandoc → EPUB", MD_EPUB,
+              PANDOC_EPUB, "(information)")
+    ratio_row("DOCX from the .md source / pandoc → DOCX", MD_DOCX, PANDOC_DOCX, "(information)")
     ratio_row("floor: import of python-docx + markdown-it-py + PyYAML / pandoc docx", FLOOR_DOCX,
-              "pandoc docx", "(information)")
+              PANDOC_DOCX, "(information)")
     ratio_row("floor: import of ebooklib + markdown-it-py + PyYAML / pandoc epub", FLOOR_EPUB,
-              "pandoc epub", "(information)")
-    ratio_row("floor: import of WeasyPrint / pandoc epub", FLOOR_PDF, "pandoc epub", "(information)")
-    # Per page: a whole make (4 outputs) per page of the print PDF, against the
-    # pandoc path (EPUB + DOCX + HTML -> PDF) per page of its PDF.
-    for mk, label in ((MAKE_DEFAULT, "`make` (default: one process per source)"),
-                      (MAKE_J2, "`make -j2` (default: one process per source; one source here)"),
-                      (MAKE_PER_FILE, "`make ONE_PROCESS=0` (one process per file)")):
-        cells = []
-        for f in factors:
-            m_, pe, pd_, pp = job(f, mk), job(f, "pandoc epub"), job(f, "pandoc docx"), job(f, "pandoc html + weasyprint pdf")
-            if not all(x and x.samples for x in (m_, pe, pd_, pp)) or not scales[f]["pages"] \
-                    or not scales[f]["pandoc_pages"]:
-                cells.append("–")
-                continue
-            ours = m_.median("wall") / scales[f]["pages"]
-            theirs = (pe.median("wall") + pd_.median("wall") + pp.median("wall")) / scales[f]["pandoc_pages"]
-            ours_c = m_.median("cpu") / scales[f]["pages"]
-            theirs_c = (pe.median("cpu") + pd_.median("cpu") + pp.median("cpu")) / scales[f]["pandoc_pages"]
-            cells.append(f"{ours / theirs:.2f} ({ours_c / theirs_c:.2f})")
-        w(f"| {label} per page / pandoc path per page | " + " | ".join(cells) + " | ≤ 1 at 50× |")
+              PANDOC_EPUB, "(information)")
+    ratio_row("floor: import of WeasyPrint / pandoc epub", FLOOR_PDF, PANDOC_EPUB, "(information)")
+    # Per page: a whole make (4 outputs) per page of the print PDF, against pandoc's three
+    # outputs per page of its PDF (pressroom's pages hold more text).
+    ratio_row("`make` per page of the print PDF / pandoc's three per page of its PDF", MAKE_DEFAULT,
+              PANDOC_PATH, "(information)", per_page=True)
+    ratio_row("`make -j1` per page / pandoc's three per page", MAKE_J1, PANDOC_PATH, "(information)",
+              per_page=True)
     cells = []
     for f in factors:
-        j = job(f, "make (no-op)")
-        cells.append(f"{fmt_s(j.median('wall'))} s" if j and j.samples else "–")
+        j = job(f, MAKE_NOOP)
+        cells.append(f"{fmt_s(j.median('wall'))} s" if j else "–")
     w("| no-op `make` | " + " | ".join(cells) + " | < 0.2 s |")
     cells = []
     for f in factors:
         peak = max((j.median("rss") for j in scales[f]["jobs"] if j.group in ("pressroom", "make") and j.samples),
                    default=0)
         cells.append(f"{fmt_mib(peak)} MiB")
-    w("| peak memory, any pressroom process | " + " | ".join(cells) + " | < 300 MiB at 50× |")
+    w("| peak memory, any pressroom process (a stage, a writer, or any recipe of `make`) | "
+      + " | ".join(cells) + " | < 300 MiB at 50× |")
     w("")
+
+    if any(job(f, s) for f in factors for s in STAGES):
+        w("### Where the time goes: the stages (cold processes, each writer from the model file;"
+          " median wall s / CPU s / peak MiB; in brackets, the share of the stages' summed CPU time)")
+        w("")
+        w("| stage | " + " | ".join(f"{f}×" for f in factors) + " |")
+        w("|---|" + "---|" * len(factors))
+        total_cpu = {f: sum(job(f, s).median("cpu") for s in STAGES if job(f, s)) for f in factors}
+        for name, label in STAGES.items():
+            cells = []
+            for f in factors:
+                j = job(f, name)
+                cells.append("–" if j is None else
+                             f"{fmt_s(j.median('wall'))} / {fmt_s(j.median('cpu'))} / {fmt_mib(j.median('rss'))}"
+                             f" ({100 * j.median('cpu') / total_cpu[f]:.0f} %)")
+            w(f"| {label}: `{name}` | " + " | ".join(cells) + " |")
+        w("")
+
+    if all(job(f, s) for f in factors for s in STAGES):
+        w("### Critical path of a whole build (from the stages' median wall times) against the measured"
+          " `make`")
+        w("")
+        w("| length | model | print PDF + EPUB | screen PDF | DOCX | critical path: model + max(…) |"
+          " `make` measured | `make` / critical path | sum of the stages | `make -j1` measured |"
+          " `make -j1` / sum |")
+        w("|---|---|---|---|---|---|---|---|---|---|---|")
+        for f in factors:
+            t = {s: job(f, s).median("wall") for s in STAGES}
+            branches = (t[STAGE_PRINT] + t[STAGE_EPUB], t[STAGE_SCREEN], t[STAGE_DOCX])
+            path, total = t[STAGE_MODEL] + max(branches), sum(t.values())
+            mk, mk1 = job(f, MAKE_DEFAULT), job(f, MAKE_J1)
+            w(f"| {f}× | {fmt_s(t[STAGE_MODEL])} | {fmt_s(branches[0])} | {fmt_s(branches[1])} |"
+              f" {fmt_s(branches[2])} | {fmt_s(path)} |"
+              + (f" {fmt_s(mk.median('wall'))} | {mk.median('wall') / path:.2f} |" if mk else " – | – |")
+              + f" {fmt_s(total)} |"
+              + (f" {fmt_s(mk1.median('wall'))} | {mk1.median('wall') / total:.2f} |" if mk1 else " – | – |"))
+        w("")
+        w(f"The critical path assumes a core for each of the three writers that follow the model; this"
+          f" machine has {os.cpu_count()} cores, so `make` / critical path above 1 is partly the writers"
+          " sharing them (and make's own start-up and the writers' dependency files). The sum of the"
+          " stages is a build with one job.")
+        w("")
 
     if len(factors) >= 2:
         w("### Cost curve (least-squares fit over the lengths: fixed cost + cost per 1×;"
           " slope ratio = cost per 1× from 10× to 50× over that from 1× to 10×, ≈ 1 when linear;"
           " slope vs reference = the CPU slope ratio over that of the reference in the same run"
-          " (bare WeasyPrint on pressroom's HTML for a PDF, pandoc for EPUB and DOCX, the pandoc path"
-          " for `pressroom all` and `make`), ≈ 1 when it grows like the reference)")
+          " (bare WeasyPrint on pressroom's HTML for a PDF, pandoc for EPUB and DOCX, pandoc's three"
+          " outputs for `make`), ≈ 1 when it grows like the reference)")
         w("")
         w("| job | fixed s (CPU s) | s per 1× (CPU s) | slope ratio, wall (CPU) | slope vs reference (CPU)"
           " | fixed MiB | MiB per 1× | pages |")
         w("|---|---|---|---|---|---|---|---|")
         for name in names:
             js = [job(f, name) for f in factors]
-            if not all(j and j.samples for j in js) or name == "make (no-op)":
+            if not all(js) or name == MAKE_NOOP:
                 continue
             gt = growth(factors, [j.median("wall") for j in js])
             gc = growth(factors, [j.median("cpu") for j in js])
@@ -663,7 +818,7 @@ def report(scales: dict, phase_results: dict, notes: list[str], load: tuple[str,
             ref = REFERENCE.get(name, ())
             refs = [[job(f, r) for r in ref] for f in factors]  # per length, the reference's jobs
             vs_ref = ""
-            if ref and all(j and j.samples for rs in refs for j in rs):
+            if ref and all(j for rs in refs for j in rs):
                 gr = growth(factors, [sum(j.median("cpu") for j in rs) for rs in refs])
                 ref_sr = gr.get("slope_ratio", math.nan)
                 finite = math.isfinite(ref_sr) and ref_sr and math.isfinite(src)
@@ -673,18 +828,23 @@ def report(scales: dict, phase_results: dict, notes: list[str], load: tuple[str,
         w("")
 
     if phase_results:
-        w("### Where the time goes (one fresh process per format; median seconds)")
+        order = {s: i for i, s in enumerate(PHASE_STAGES)}
+        w("### Where the time goes inside a stage (one fresh process per stage, each writer from the"
+          " model file; median seconds)")
         w("")
-        w("| format | length | import | parse | layout | write | total |")
+        w("| stage | length | import | read | layout | write | total |")
         w("|---|---|---|---|---|---|---|")
-        for (fmt, f), r in sorted(phase_results.items(), key=lambda kv: (kv[0][0], kv[0][1])):
-            total = sum(r.values())
-            w(f"| {fmt} | {f}× | {fmt_s(r['import'])} | {fmt_s(r['parse'])} | {fmt_s(r['layout'])} | "
+        for (stage, f), r in sorted(phase_results.items(), key=lambda kv: (order.get(kv[0][0], 9), kv[0][1])):
+            read = r.get("read", r.get("parse", math.nan))  # "parse": results of the unstaged build
+            total = r["import"] + read + r["layout"] + r["write"]
+            w(f"| {stage} | {f}× | {fmt_s(r['import'])} | {fmt_s(read)} | {fmt_s(r['layout'])} | "
               f"{fmt_s(r['write'])} | {fmt_s(total)} |")
         w("")
-        w("import: Python modules (pressroom and the writer's libraries); parse: Markdown + YAML → model;"
-          " layout: building the document (for PDF: HTML, CSS and WeasyPrint's layout);"
-          " write: serialising (PDF objects and fonts, zip) and the atomic write.")
+        w("import: Python modules (pressroom and the stage's libraries); read: for the model, Markdown +"
+          " YAML → model and the transforms; for a writer, the model file (and for the EPUB the page"
+          " map) → model; layout: building the document (for PDF: HTML, CSS and WeasyPrint's layout,"
+          " and the print edition's page map); write: serialising (the model's JSON, PDF objects and"
+          " fonts, zip) and the atomic write.")
         w("")
 
     w("### Machine")
@@ -777,13 +937,14 @@ def footnote_rows(counts: list[int], runs: int, work: Path) -> list[dict]:
         src = work / f"notes-{n}.md"
         src.write_text(footnote_source(n), encoding="utf-8")
         cmd = [str(PY), "-m", "pressroom", "pdf", str(src), "-o", str(work / f"notes-{n}.pdf")]
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=clean_make_env())
+        env = pressroom_env(ROOT / "src")
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
         if proc.returncode == 2:
             rows.append({"notes": n, "refused": proc.stderr.strip()})
             continue
         if proc.returncode != 0:
             raise RuntimeError(f"{n} notes: {proc.stderr.strip()}")
-        samples = [run_measured(cmd) for _ in range(runs)]
+        samples = [run_measured(cmd, env=env) for _ in range(runs)]
         wall = statistics.median(x.wall for x in samples)
         cpu = statistics.median(x.cpu for x in samples)
         rows.append({"notes": n, "wall": wall, "cpu": cpu, "cpu_per_100": cpu * 100 / n,
@@ -811,10 +972,11 @@ def main(argv=None) -> int:
     ap.add_argument("--runs-large", type=int, default=int(os.environ.get("BENCH_RUNS_LARGE", 3)),
                     help="runs per job at 10x and longer, in the first rounds"
                          " (default 3, env BENCH_RUNS_LARGE)")
-    ap.add_argument("--phase-runs", type=int, default=3, help="runs of the phase split (default 3; 0 to skip)")
+    ap.add_argument("--phase-runs", type=int, default=3,
+                    help="runs of the phase split, after one under cProfile (default 3; 0 to skip)")
     ap.add_argument("--only", default="", help="comma-separated substrings: run only the jobs whose name matches")
     ap.add_argument("--out", default=str(ROOT / "build" / "bench"), help="folder for results (default build/bench)")
-    ap.add_argument("--make-target", default="all", help="the make target timed (default all)")
+    ap.add_argument("--make-target", default="all", help="the make target timed (default all: every output)")
     ap.add_argument("--from-json", nargs="+", metavar="RESULTS_JSON",
                     help="measure nothing: print the report of earlier results.json files (merged; a later "
                          "file's length replaces an earlier one's)")
@@ -851,9 +1013,16 @@ def main(argv=None) -> int:
     jobs_at: dict[int, list[Job]] = {}
     info_at: dict[int, dict] = {}
     phase_results: dict = {}
+    round_loads: list[str] = []  # the load average as each round (and the phase split) starts
 
     def results() -> dict:
         return {f: scale_results(work, f, jobs_at[f], info_at[f]) for f in factors}
+
+    def all_notes() -> list[str]:
+        if not round_loads:
+            return notes
+        return notes + ["load average (1, 5, 15 min) as each round started: "
+                        + "; ".join(f"{label}: {value}" for label, value in round_loads)]
 
     try:
         for f in factors:
@@ -878,6 +1047,7 @@ def main(argv=None) -> int:
         # speed, affects all jobs and all lengths alike.
         for r in range(max(runs.values())):
             todo = [f for f in factors if r < runs[f]]
+            round_loads.append((f"round {r + 1}", loadavg()))
             print(f"== round {r + 1}: " + ", ".join(f"{f}×" for f in todo) + f" (load {loadavg()})",
                   file=sys.stderr, flush=True)
             for f in todo:
@@ -895,7 +1065,7 @@ def main(argv=None) -> int:
                         continue
                     print(f"   round {r + 1}, {f}×: {j.name}: {s.wall:.3f} s wall, {s.cpu:.3f} s cpu,"
                           f" {s.rss / MiB:.0f} MiB", file=sys.stderr, flush=True)
-            save(outdir, results(), phase_results, notes, load_start)  # partial results, round by round
+            save(outdir, results(), phase_results, all_notes(), load_start)  # partial results, round by round
         scales = results()
         for f in factors:
             for j in scales[f]["jobs"]:
@@ -905,17 +1075,17 @@ def main(argv=None) -> int:
                         print(f"   warning: {f}×: {j.name} gave {j.pages} pages, pressroom {pdf_pages(other)}",
                               file=sys.stderr)
         if args.phase_runs:
+            round_loads.append(("phase split", loadavg()))
             for f in factors:
-                src = Path(info_at[f]["source"])
-                for fmt in ("print", "screen", "epub", "docx"):
+                for stage in PHASE_STAGES:
                     try:
-                        phase_results[(fmt, f)] = phases(
-                            fmt, src, work / f"x{f}" / "out" / f"phase-{fmt}", args.phase_runs,
-                            cprofile=outdir / f"profile-{fmt}-x{f}.txt")
+                        phase_results[(stage, f)] = phases(
+                            stage, info_at[f], work / f"x{f}" / "out" / f"phase-{stage}", args.phase_runs,
+                            cprofile=outdir / f"profile-{stage}-x{f}.txt")
                     except RuntimeError as e:
-                        print(f"   phase split of {fmt} skipped: {e}", file=sys.stderr)
-                save(outdir, scales, phase_results, notes, load_start)  # partial results, length by length
-        print(save(outdir, scales, phase_results, notes, load_start))
+                        print(f"   phase split of {stage} skipped: {e}", file=sys.stderr)
+                save(outdir, scales, phase_results, all_notes(), load_start)  # partial results, length by length
+        print(save(outdir, scales, phase_results, all_notes(), load_start))
     finally:
         if args.keep:
             print(f"scratch folder kept: {work}", file=sys.stderr)
