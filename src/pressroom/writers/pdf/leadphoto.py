@@ -21,7 +21,7 @@ def prepare_image(data: bytes, edition: str, profile: Path | None) -> bytes | No
     """
     from PIL import Image, ImageCms, ImageOps
 
-    from ..photo import grey_to_8_bits
+    from ...photo import grey_to_8_bits
 
     with Image.open(io.BytesIO(data)) as src:
         src.load()
