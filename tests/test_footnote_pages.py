@@ -113,7 +113,7 @@ def test_every_note_starts_on_the_page_of_its_call(built, lang, edition):
 RAW_LAYOUT = r'''
 import sys, weasyprint
 if sys.argv[2] == "fixed":
-    from pressroom.writers import footnotes
+    from pressroom.writers.pdf import footnotes
     assert footnotes.install()
 text = " ".join(["The quick survey of wells and rivers goes on."] * 30)
 html = ("<style>@page { size: A4; margin: 22mm 30mm 24mm;"
@@ -130,7 +130,7 @@ weasyprint.HTML(string=html).write_pdf(sys.argv[1])
 @pytest.mark.parametrize("engine", ["as released", "fixed"])
 def test_the_cause_a_note_called_mid_page(tmp_path, engine):
     """WeasyPrint 70 as released sets a note called in the middle of a half-empty page on the
-    next page (the footnote area's exact float comparison, src/pressroom/writers/footnotes.py);
+    next page (the footnote area's exact float comparison, src/pressroom/writers/pdf/footnotes.py);
     with pressroom's fix it stays. The first case also shows that the page reader above sees a
     displaced note."""
     pdf = tmp_path / "raw.pdf"
@@ -144,7 +144,7 @@ def test_the_cause_a_note_called_mid_page(tmp_path, engine):
 #: with the float fix only ("float only") or with both fixes ("fixed"), one PDF per k.
 RAW_WIDOWS = r'''
 import importlib, sys, weasyprint
-from pressroom.writers import footnotes
+from pressroom.writers.pdf import footnotes
 for mod, qualname, old, new in footnotes.PATCHES[:1] if sys.argv[2] == "float only" else footnotes.PATCHES:
     target, name, func = footnotes._patched(importlib.import_module(mod), qualname, old, new)
     setattr(target, name, func)

@@ -28,7 +28,7 @@ The reordering is poppler's ``reorderText`` (TextOutputDev.cc) with its characte
 (UnicodeTypeTable.cc): per page, a right-to-left page (more right-to-left letters than
 left-to-right ones) is read from its right end, each run of characters that are not L or
 number-like is reversed and each run of characters that are not R is kept. This module
-is plain text processing, with no PDF code; ``writers/pdf.py`` applies it while WeasyPrint
+is plain text processing, with no PDF code; ``writers/pdf/rtl.py`` applies it while WeasyPrint
 draws. Checked against poppler 22.12 (Debian 12's); the classes and the reordering are those
 of its TextOutputDev.cc and UnicodeTypeTable.cc.
 """

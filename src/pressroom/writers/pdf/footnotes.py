@@ -60,7 +60,7 @@ from __future__ import annotations
 import inspect
 import textwrap
 
-from ..errors import BuildError
+from ...errors import BuildError
 
 #: The WeasyPrint version whose code ``install()`` changes.
 PATCHED_VERSION = "70.0"
