@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import ROOT, build, run_cli
+from conftest import ROOT, SOURCE, build, run_cli
 from system import need
 from textcheck import assert_in_order, docx_text, pdf_text, seed_words, words
 
@@ -834,3 +834,21 @@ def test_template_is_clean():
             assert b"w:rsid" not in z.read(n)
     errors, rc = audit(TEMPLATE)
     assert not errors and rc == 0
+
+
+@pytest.mark.parametrize("source", [SOURCE, Path(__file__).parent / "fixtures" / "editorial" / "en-photo.md",
+                                    Path(__file__).parent / "fixtures" / "stages" / "second.md"],
+                         ids=["fpo", "photo", "es-photo"])
+@pytest.mark.parametrize("trim", ["a4", "a5", "letter"])
+def test_the_title_starts_on_the_first_page_beside_the_photo_on_every_trim(tmp_path, source, trim):
+    """The DOCX follows the print trim: on every page size the photo (or its FPO box) leaves room
+    for the title on page 1, as LibreOffice lays it out (an A5 page once held the FPO box alone)."""
+    from pressroom import reader, transforms
+
+    docx = tmp_path / f"{trim}.docx"
+    run_cli("docx", source, "--trim", trim, "-o", docx)
+    pdf = soffice_pdf(docx, tmp_path / "pdf")
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    title = transforms.apply(reader.read(source)).meta.title
+    assert " ".join(title.split()[:2]) in " ".join(first.split()), f"{trim}: page 1 is\n{first}"

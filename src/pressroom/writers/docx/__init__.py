@@ -32,11 +32,17 @@ def write(interview: m.Interview, styles: Styles, trim: str | None = None) -> by
     """The interview as DOCX bytes, on the page of the print edition's ``trim`` (a preset in
     ``styles/trim/``; default: ``styles/docx.json``'s)."""
     data = load_data(styles)
+    trim = trim or data.get("trim", "a4")
+    # A small page gets a smaller photo (styles/docx.json "figure" "by_trim"), so that the title
+    # block still starts on the first page beside it.
+    figure = dict(data["figure"])
+    figure.update(figure.pop("by_trim", {}).get(trim, {}))
+    data = {**data, "figure": figure}
     strings = styles.strings(interview.meta.lang)
     template = Template(styles)
     writer = Writer(interview, strings, data, template)
     template.empty_body()
-    template.page(styles.trim(trim or data.get("trim", "a4")))
+    template.page(styles.trim(trim))
     writer.build()
     template.sanitise()
     if writer.rtl:
