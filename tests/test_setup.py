@@ -146,8 +146,12 @@ def test_an_old_python_is_named_in_one_line(tmp_path):
 
 
 def test_an_old_make_is_named_in_one_line():
+    from makeenv import clean_make_env
+
+    # As from a clean shell: under `make test` (parallel) the calling make's jobserver is in
+    # MAKEFLAGS, and a make started without its pipes says so on a line of its own.
     proc = subprocess.run(["make", "-n", "-C", str(ROOT), ".FEATURES=target-specific", "pdf"],
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=clean_make_env())
     assert proc.returncode != 0
     assert "GNU make 4.3 or later is needed" in proc.stderr and len(proc.stderr.splitlines()) == 1, proc.stderr
 
