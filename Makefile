@@ -25,7 +25,10 @@ TRIM    ?= $(or $(file < $(BUILD)/options/trim),a4)
 ICC     ?= $(file < $(BUILD)/options/icc)
 
 # Parallel by default: as many jobs as the machine has cores, unless -j is given (-j1: one).
-ifeq ($(filter -j% --jobserver%,$(MAKEFLAGS)),)
+# make 4.3 shows no command-line flag in $(MAKEFLAGS) while it reads the makefile, so make's own
+# arguments are read (Linux /proc); a sub-make (MAKELEVEL > 0) keeps its parent's jobs.
+JOBS_GIVEN := $(shell tr '\0' '\n' < /proc/$$PPID/cmdline 2>/dev/null | grep -qE '^(-[a-zA-Z]*j|--jobs)' && echo yes)
+ifeq ($(JOBS_GIVEN)$(filter-out 0,$(MAKELEVEL)),)
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 endif
 MAKEFLAGS += --no-builtin-rules
