@@ -58,6 +58,13 @@ def check_command(sources: list[str], build: Path, report: str | None = None, on
         if unknown:
             raise BuildError(f"unknown output {unknown[0]!r} for --only (choose from {', '.join(checks.KINDS)})")
     result = checks.run([Path(s) for s in sources], Path(build), kinds)
+    return _publish(result, build, report, quiet, stdout)
+
+
+def _publish(result: dict, build: Path, report: str | None, quiet: bool, stdout) -> int:
+    """Each source's report, the whole report and the table; the exit status of the checks."""
+    from . import checks
+
     for src in result["sources"]:
         per_source = {"pressroom": result["pressroom"], "tools": result["tools"], **src}
         write_atomic(report_path(build, src["stem"]), dumps(per_source))
@@ -297,16 +304,7 @@ def collect_command(sources: list[str], build: Path, report: str | None, quiet: 
         from .checks import tools
 
         versions = tools.versions()
-    result = whole(reports, versions)
-    for src in result["sources"]:
-        write_atomic(report_path(build, src["stem"]), dumps({"pressroom": result["pressroom"],
-                                                              "tools": result["tools"], **src}))
-    if report:
-        write_atomic(report, dumps(result))
-    if not (quiet and result["ok"]):
-        stdout.write(checks.table(result))
-        stdout.flush()
-    return 0 if result["ok"] else 1
+    return _publish(whole(reports, versions), build, report, quiet, stdout)
 
 
 def _sha256_file(path: Path) -> str:

@@ -255,12 +255,10 @@ class Body:
 
     def _check_chars(self, content: str, line: int):
         """Characters given as entities (&#12;, &#x202E;) follow the rules of typed ones."""
-        found = _refused_char(content)
+        found = _refused_char(content, "control character",
+                              "delete the entity; use a blank line to separate paragraphs")
         if found:
-            kind, what, hint = found
-            if kind == "control":
-                what, hint = f"control character {what}", "delete the entity; use a blank line to separate paragraphs"
-            raise self.error(line, f"{what} in the text (written as an entity)", hint)
+            raise self.error(line, f"{found[0]} in the text (written as an entity)", found[1])
 
     def _check_long_word(self, word: str, line: int):
         """A word over MAX_WORD is refused unless it is an address (with text around it) whose

@@ -342,12 +342,9 @@ class FrontMatter:
 
     def _check_value(self, value: str, line: int, where: str):
         """YAML escapes ("\\x07", "\\ud800") can produce characters the raw-text check never saw."""
-        found = _refused_char(value)
+        found = _refused_char(value, "the invalid character", "remove the escape sequence from the value")
         if found:
-            kind, what, hint = found
-            if kind == "control":
-                what, hint = f"the invalid character {what}", "remove the escape sequence from the value"
-            raise self.error(line, f"'{where}' contains {what}", hint)
+            raise self.error(line, f"'{where}' contains {found[0]}", found[1])
 
     def _check_subkeys(self, value: dict, key: str, fields):
         for sub in value:

@@ -94,18 +94,19 @@ _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 _NOTE_DEF = re.compile(r"^(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))*[ \t]*\[\^([^\]\s]+)\]:")
 
 
-def _refused_char(text: str):
-    """The first character no output may hold, as (kind, what it is, hint), or None: a control
-    character, a character no shipped font or format holds, a bidi override."""
+def _refused_char(text: str, control: str, control_hint: str):
+    """The first character no output may hold, as (what it is, hint), or None: a control
+    character (named ``control`` U+XXXX, with ``control_hint``: how it got in differs by place),
+    a character no shipped font or format holds, a bidi override."""
     bad = _CONTROL.search(text)
     if bad:
-        return "control", f"U+{ord(bad.group()):04X}", ""
+        return f"{control} U+{ord(bad.group()):04X}", control_hint
     unheld = _UNHELD.search(text)
     if unheld:
-        return "unheld", _unheld_name(unheld.group()), _UNHELD_HINT
+        return _unheld_name(unheld.group()), _UNHELD_HINT
     override = _OVERRIDE.search(text)
     if override:
-        return "override", _OVERRIDE_NAMES[override.group()], _OVERRIDE_HINT
+        return _OVERRIDE_NAMES[override.group()], _OVERRIDE_HINT
     return None
 
 
