@@ -65,7 +65,7 @@ say  = @printf '  %-7s %s\n' '$(1)' '$(2)'
 endif
 
 GOALS := $(or $(MAKECMDGOALS),all)
-.PHONY: all pdf epub docx model test clean proof bench check dist verify-repro fresh-test help FORCE
+.PHONY: all model test clean proof bench check dist verify-repro fresh-test help FORCE
 
 # `make clean` with other goals (`make -j2 clean all`): clean first, then make the others.
 ifneq ($(and $(filter clean,$(GOALS)),$(filter-out clean,$(GOALS))),)
@@ -78,15 +78,16 @@ clean:
 	rm -rf $(BUILD)
 else
 
-all: pdf epub docx
+# all: every group of the table of outputs (pdf epub docx html, from build/outputs.mk).
+all:
 ifneq ($(REFUSED),0)
 	@echo "make: $(REFUSED) source(s) not built: their file names cannot be built (see above)" >&2; exit 2
 endif
 
 help:
 	@echo 'pressroom: build the editions of source/*.md into build/ (one process per file, in parallel)'
-	@echo '  make             every output of every source (print and screen PDF, EPUB, DOCX)'
-	@echo '  make pdf|epub|docx|model   one format (model: the reader'"'"'s build/<stem>.model.json)'
+	@echo '  make             every output of every source (print and screen PDF, EPUB, DOCX, web edition)'
+	@echo '  make pdf|epub|docx|html|model   one format (model: the reader'"'"'s build/<stem>.model.json)'
 	@echo '  make check       every check on every output; re-runs only what changed (build/check.json)'
 	@echo '  make dist        hand-off bundles in build/dist/ from the checked outputs'
 	@echo '  make proof       every PDF page as PNG, and a contact sheet, in build/proof/'
@@ -107,9 +108,6 @@ $(BUILD)/outputs.mk: src/pressroom/outputs.py
 	@mkdir -p $(@D)
 	@$(PYTHON) src/pressroom/outputs.py make > $@.part && mv -f $@.part $@
 
-pdf: $(PDF_GOAL)
-epub: $(EPUB_GOAL)
-docx: $(DOCX_GOAL)
 model: $(MODELS)
 
 # The reader: source -> model. Its dependency file names the reader's modules, the styles the

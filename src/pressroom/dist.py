@@ -27,12 +27,13 @@ from pathlib import Path
 
 from . import __version__
 from .errors import BuildError
+from .outputs import BUNDLES, SUFFIX
 from .package import normalise_zip, signals_deferred, write_atomic
 
 MEDIA_TYPES = {".pdf": "application/pdf", ".epub": "application/epub+zip",
                ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                ".json": "application/json", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
-               ".svg": "image/svg+xml"}
+               ".svg": "image/svg+xml", ".html": "text/html"}
 
 
 def dumps(obj) -> bytes:
@@ -132,6 +133,12 @@ def _producers(build: Path, stem: str) -> dict:
             parts = [root.findtext(f"{{*}}{k}") for k in ("Application", "AppVersion")]
             app = " ".join(p for p in parts if p) or app
         out[stem + ".docx"] = app
+    html = Path(build) / (stem + ".html")
+    if html.is_file():
+        import lxml.html
+
+        found = lxml.html.parse(str(html)).getroot().xpath("//head/meta[@name='generator']/@content")
+        out[html.name] = found[0] if found else "unknown"
     return out
 
 
@@ -215,12 +222,15 @@ def bundle(source: str | os.PathLike, build: str | os.PathLike, out: str | os.Pa
     holds = report.get("holds", [])
     folder = f"{stem}-print" if ready else f"{stem}-print-proof"
     _remove_bundle(out, f"{stem}-print-proof" if ready else f"{stem}-print")
-    files = {print_pdf.name: print_pdf.read_bytes(), "preflight.json": dumps(section(("print",)))}
+    files = {build.joinpath(stem + SUFFIX[k]).name: build.joinpath(stem + SUFFIX[k]).read_bytes()
+             for k in BUNDLES["print"]}
+    files["preflight.json"] = dumps(section(BUNDLES["print"]))
     status = {"status": "press-ready" if ready else "proof", "holds": holds}
     written += _finish(out, folder, "print", files, {**common, **status}, versions,
                        {print_pdf.name: {"pages": pages}})
     # The distribution bundle.
-    files = {p.name: p.read_bytes() for p in (epub, screen_pdf, docx)}
+    files = {build.joinpath(stem + SUFFIX[k]).name: build.joinpath(stem + SUFFIX[k]).read_bytes()
+             for k in BUNDLES["distribution"]}
     cover = cover_image(epub)
     if cover is None:
         raise BuildError(f"{epub.name} has no cover image (no OPF item with properties=\"cover-image\")")
@@ -228,7 +238,7 @@ def bundle(source: str | os.PathLike, build: str | os.PathLike, out: str | os.Pa
     files[cover_name] = cover[1]
     files["epubcheck.json"] = dumps(detail("epub", "epubcheck"))
     files["ace.json"] = dumps(detail("epub", "ace"))
-    files["validation.json"] = dumps(section(("epub", "screen", "docx")))
+    files["validation.json"] = dumps(section(BUNDLES["distribution"]))
     written += _finish(out, f"{stem}-distribution", "distribution", files, common, versions,
                        {screen_pdf.name: {"pages": page_count(screen_pdf)}})
     return written

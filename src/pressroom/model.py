@@ -157,6 +157,8 @@ class Metadata:
     section: str = ""
     #: When a corrected edition was made (front matter ``modified``), in UTC; None: not set.
     modified: _dt.datetime | None = None
+    #: The web edition's canonical address (front matter ``url``), or "".
+    url: str = ""
 
     @property
     def modified_at(self) -> _dt.datetime:

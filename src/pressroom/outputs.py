@@ -47,17 +47,21 @@ class Output:
     verb: str = ""
     #: Groups of outputs that `make <group>` builds (``make pdf``: both editions).
     groups: tuple[str, ...] = field(default=())
+    #: The hand-off bundle of ``make dist`` that carries it: "print" (to the printer) or
+    #: "distribution" (retailers, libraries, the web, partners).
+    bundle: str = "distribution"
 
 
 OUTPUTS: tuple[Output, ...] = (
     Output("print", ".pdf", "print PDF", "pdf", "pressroom.writers.pdf", ("--edition", "print"),
-           options=("trim", "icc"), makes=(PAGES_SUFFIX,), verb="PDF", groups=("pdf",)),
+           options=("trim", "icc"), makes=(PAGES_SUFFIX,), verb="PDF", groups=("pdf",), bundle="print"),
     Output("screen", ".screen.pdf", "screen PDF", "pdf", "pressroom.writers.pdf", ("--edition", "screen"),
            verb="PDF", groups=("pdf",)),
     Output("epub", ".epub", "EPUB", "epub", "pressroom.writers.epub",
            reads=(PAGES_SUFFIX,), verb="EPUB", groups=("epub",)),
     Output("docx", ".docx", "DOCX", "docx", "pressroom.writers.docx",
            options=("trim",), verb="DOCX", groups=("docx",)),
+    Output("html", ".html", "web edition", "html", "pressroom.writers.html", verb="HTML", groups=("html",)),
 )
 
 BY_NAME = {o.name: o for o in OUTPUTS}
@@ -66,6 +70,8 @@ SUFFIX = {o.name: o.suffix for o in OUTPUTS}
 LABEL = {o.name: o.label for o in OUTPUTS}
 #: The option name in the Makefile (``TRIM=a5``) and on the command line (``--trim a5``).
 OPTIONS = {"trim": ("TRIM", "--trim"), "icc": ("ICC", "--icc")}
+#: The outputs of each bundle of ``make dist``, in the table's order.
+BUNDLES = {b: tuple(o.name for o in OUTPUTS if o.bundle == b) for b in ("print", "distribution")}
 #: Which output makes each side file.
 MADE_BY = {suffix: o for o in OUTPUTS for suffix in o.makes}
 #: The commands of the CLI that write an output, with the writer module of each.
@@ -101,6 +107,11 @@ def makefile() -> str:
     for g, outs in groups().items():
         lines.append(f"{g.upper()}_GOAL := " + " ".join(f"$({o.name.upper()}_FILES)" for o in outs))
     lines.append("ALL_FILES := " + " ".join(f"$({o.name.upper()}_FILES)" for o in OUTPUTS))
+    # `make pdf`, `make html`, …: one goal per group; `make` (all) builds every group.
+    lines.append(f"OUTPUT_GROUPS := {' '.join(groups())}")
+    lines.append(".PHONY: $(OUTPUT_GROUPS)")
+    lines += [f"{g}: $({g.upper()}_GOAL)" for g in groups()]
+    lines.append("all: $(OUTPUT_GROUPS)")
     lines.append("CHECK_FILES := " + " ".join(f"$(STEMS:%=$(BUILD)/%.{o.name}.check.json)" for o in OUTPUTS))
     lines.append("")
     for o in OUTPUTS:

@@ -50,6 +50,7 @@ _TOP_KEYS = {
     "identifier": str,
     "keywords": list,
     "section": str,
+    "url": str,
     "interviewer": dict,
     "interviewee": dict,
     "image": dict,
@@ -263,6 +264,7 @@ class FrontMatter:
             keywords=tuple(" ".join(str(k).split()) for k in keywords),
             section=text("section"),
             modified=modified,
+            url=self._url(text("url")),
         )
         people = {}
         for key, fields in _PERSON_KEYS.items():
@@ -283,6 +285,26 @@ class FrontMatter:
                                  "add image.alt: a sentence that describes the photo for readers who cannot see it")
             image = self._image(text("image", "file"), alt, text("image", "caption"), text("image", "credit"))
         return meta, people, image
+
+    def _url(self, value: str) -> str:
+        """``url``: the web edition's canonical address, an absolute http(s) address or nothing."""
+        if not value:
+            return ""
+        from urllib.parse import urlsplit
+
+        line = self.key_line("url")
+        hint = "write the address where the web edition is published, e.g. url: https://example.org/interviews/the-future"
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - raises on a port that is not a number
+        except ValueError as e:
+            raise self.error(line, f"url '{value}' is not an address ({e})", hint) from None
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise self.error(line, f"url '{value}' is not an absolute http or https address", hint)
+        if re.search(r"[\s<>\"'`\\]", value):
+            raise self.error(line, f"url '{value}' has a space, quote, angle bracket or backslash in it",
+                             "write them percent-encoded (%20 for a space)")
+        return value
 
     def _date(self, value, key: str) -> _dt.date:
         """A calendar date YYYY-MM-DD, from the text the front matter gives."""
