@@ -43,6 +43,9 @@ class HtmlOptions:
     meta: tuple[tuple[str, str], ...] = ()
     #: Number every block with data-block="N" (for page-break mapping).
     block_ids: bool = False
+    #: The web edition: the text as written, for browsers (no no-break spaces binding the last
+    #: words of display lines, addresses in links broken at <wbr> rather than zero-width spaces).
+    web: bool = False
     #: Called as hook(element, block_number) after each numbered block is built.
     block_hook: Callable | None = field(default=None, compare=False)
 
@@ -378,7 +381,7 @@ class HtmlBuilder:
         """The PDF's display-only binding of the last words (``bind_tail``); the EPUB's text is
         left as written (reading systems set their own lines). ``bookmark``: the PDF bookmark's
         label, with the text's own spaces."""
-        if self.o.epub:
+        if self.o.epub or self.o.web:
             return
         bind_tail(el, kind)
         if bookmark is not None:
@@ -388,7 +391,7 @@ class HtmlBuilder:
         """Append display text: addresses get break opportunities after / ? & . - _ (and no
         hyphenation), the interviewer's and interviewee's names are kept on one line."""
         for is_address, piece in breaks.split_addresses(text):
-            if is_address and _local(parent) == "a" and not self.o.epub:
+            if is_address and _local(parent) == "a" and not (self.o.epub or self.o.web):
                 # Inside a link the address's break opportunities are zero-width spaces in the
                 # <a>'s own text: a span or <wbr> elements would take the link's annotations as
                 # their own in the tagged PDF (PDF/UA: every link annotation belongs to a Link).

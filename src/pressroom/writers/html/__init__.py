@@ -47,7 +47,7 @@ def write(interview: m.Interview, styles: Styles) -> bytes:
         shot = settings["photo"]
         src, width, height = data_uri(image, shot["max_width"], shot["jpeg_quality"])
         size = (width, height)
-    root = H.build(interview, strings, H.HtmlOptions(footnotes="aside", placeholder="caption", image_src=src))
+    root = H.build(interview, strings, H.HtmlOptions(footnotes="aside", placeholder="caption", image_src=src, web=True))
     _plain_html(root)
     _web_semantics(root, interview, strings, size)
     css = _stylesheet(root, styles, settings)
