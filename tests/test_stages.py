@@ -240,7 +240,7 @@ def hashes(tree: Path) -> dict[str, str]:
 def test_a_whole_build_writes_the_stages_and_nothing_is_left_to_do(tree):
     build = tree / "build"
     for stem in (STEM, SECOND.stem):
-        for suffix in (".model.json", ".pages.json", ".pdf", ".screen.pdf", ".epub", ".docx"):
+        for suffix in (".model.json", ".pages.json", ".pdf", ".screen.pdf", ".epub", ".docx", ".html"):
             assert (build / (stem + suffix)).is_file(), stem + suffix
     assert commands(tree) == []
     proc = make(tree)
@@ -263,7 +263,9 @@ def test_help_lists_every_target_and_option(tree):
     ("styles/screen.css", ["pdf screen"]),
     ("styles/epub.css", ["epub"]),
     ("src/pressroom/writers/epub/cover.py", ["epub"]),
-    ("src/pressroom/model.py", ["model", "pdf print", "pdf screen", "epub", "docx"]),
+    ("styles/web.css", ["html"]),
+    ("src/pressroom/writers/html/fonts.py", ["html"]),
+    ("src/pressroom/model.py", ["model", "pdf print", "pdf screen", "epub", "docx", "html"]),
 ])
 def test_touching_a_file_rebuilds_exactly_what_uses_it(tree, touched, rebuilt):
     path = tree / touched
@@ -286,6 +288,7 @@ def test_a_photo_beside_the_source_is_a_dependency_of_what_embeds_it(tree):
         got = commands(tree)
         assert got and all(c.endswith(SECOND.stem) for c in got), got
         assert "model second" in got and "pdf print second" in got and "docx second" in got
+        assert "html second" in got
     finally:
         os.utime(photo, ns=(before.st_atime_ns, before.st_mtime_ns))
 
