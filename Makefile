@@ -52,6 +52,7 @@ MODELS  := $(STEMS:%=$(BUILD)/%.model.json)
 # The code of this tree (also when .venv is shared with another copy of the project).
 PRESSROOM := PYTHONPATH='$(CURDIR)/src' $(PY) -m pressroom
 ACE     := $(VENV)/ace/.installed
+WEBCHECK := $(VENV)/web/.installed
 DIST    := $(BUILD)/dist
 
 # Quiet by default: one short line per step (`  PDF     build/x.pdf`); V=1 shows the commands.
@@ -133,7 +134,7 @@ $(eval $(call option_rule,icc,$(ICC)))
 FORCE:
 
 # The versions of the checkers: rewritten only when they change (a package upgraded).
-$(BUILD)/tools.json: $(STAMP) $(wildcard /var/lib/dpkg/status) | $(ACE)
+$(BUILD)/tools.json: $(STAMP) $(WEBCHECK) $(wildcard /var/lib/dpkg/status) | $(ACE)
 	$(Q)$(PRESSROOM) tools -o $@
 
 # The system packages (.ci/packages.txt) each goal needs: .ci/setup checks them, installs the missing
@@ -165,6 +166,18 @@ $(VENV)/ace/.installed: | $(STAMP) $(SYSTEM_TEST)
 	  npm install --prefix $(VENV)/ace --no-audit --no-fund --save-exact @daisy/ace-cli@1.4.6
 	@touch $@
 
+# The web edition's checkers, pinned in .ci/web/package.json and locked (with every dependency) in
+# .ci/web/package-lock.json: the Nu HTML Checker (vnu-jar, run on the system's Java), axe-core and
+# puppeteer-core (which drives the system's chromium). `npm ci` installs exactly the locked tree,
+# again whenever the pins change; no install scripts (vnu-jar's would download a Java) and no
+# browser download. (The real path: npm ci refuses a prefix reached through a symbolic link.)
+WEB_PINS := .ci/web/package.json .ci/web/package-lock.json
+$(WEBCHECK): $(WEB_PINS) | $(STAMP) $(SYSTEM_TEST)
+	@mkdir -p $(@D) && cp $(WEB_PINS) $(@D)/
+	PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 \
+	  npm ci --prefix "$$(realpath $(@D))" --no-audit --no-fund --ignore-scripts
+	@touch $@
+
 # Proofs: every page of every PDF as PNG in build/proof/, plus one contact sheet per PDF.
 PROOF_DPI ?= 100
 proof: $(PDF_GOAL)
@@ -180,7 +193,7 @@ proof: $(PDF_GOAL)
 # Two complete builds (outputs, checks, bundles) in fresh folders: the second at a later time and
 # 26 hours east (UTC-12, then UTC+14: the local dates always differ). Every SHA-256 must match.
 REPRO := $(BUILD)/repro
-verify-repro: $(STAMP) $(ACE)
+verify-repro: $(STAMP) $(ACE) $(WEBCHECK)
 	@rm -rf $(REPRO)
 	$(call say,REPRO,first build in $(REPRO)/a (TZ=Etc/GMT+12))
 	$(Q)TZ=Etc/GMT+12 $(MAKE) --no-print-directory BUILD=$(REPRO)/a dist
@@ -192,7 +205,7 @@ verify-repro: $(STAMP) $(ACE)
 	  echo "verify-repro: $$(wc -l < $(REPRO)/a.sha256) files, identical hashes"; \
 	else echo "verify-repro: the two builds differ (above)" >&2; exit 1; fi
 
-test: $(SYSTEM_TEST) $(STAMP) $(ACE)
+test: $(SYSTEM_TEST) $(STAMP) $(ACE) $(WEBCHECK)
 	$(PY) -m pytest -q
 
 # Benchmarks against pandoc and the cost curve (tests/bench/bench.py; results in build/bench/).
