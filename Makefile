@@ -90,7 +90,7 @@ help:
 	@echo '  make pdf|epub|docx|model   one format (model: the reader'"'"'s build/<stem>.model.json)'
 	@echo '  make check       every check on every output; re-runs only what changed (build/check.json)'
 	@echo '  make dist        hand-off bundles in build/dist/ from the checked outputs'
-	@echo '  make proof       every PDF page as PNG, and a contact sheet, in build/proof/'
+	@echo '  make proof       every PDF page as PNG, and a contact sheet; each web edition at 375 and 1280 px; in build/proof/'
 	@echo '  make test        the test suite (installs what it needs)   make bench   speed and memory'
 	@echo '  make verify-repro   two builds, other clock and time zone: identical hashes'
 	@echo '  make fresh-test  make pdf and make test on a fresh Debian 12 (root, long)   make clean'
@@ -178,9 +178,10 @@ $(WEBCHECK): $(WEB_PINS) | $(STAMP) $(SYSTEM_TEST)
 	  npm ci --prefix "$$(realpath $(@D))" --no-audit --no-fund --ignore-scripts
 	@touch $@
 
-# Proofs: every page of every PDF as PNG in build/proof/, plus one contact sheet per PDF.
+# Proofs: every page of every PDF as PNG in build/proof/, plus one contact sheet per PDF; each web
+# edition as Chromium shows it, full page, 375 and 1280 px wide (<stem>.html-375.png, -1280.png).
 PROOF_DPI ?= 100
-proof: $(PDF_GOAL)
+proof: $(PDF_GOAL) $(HTML_GOAL) | $(WEBCHECK)
 	@rm -rf $(BUILD)/proof && mkdir -p $(BUILD)/proof
 	@for pdf in $(PDF_GOAL); do \
 	  name=$$(basename $$pdf .pdf); \
@@ -188,6 +189,10 @@ proof: $(PDF_GOAL)
 	  $(PY) -m pressroom.writers.pdf contact-sheet $(BUILD)/proof/$$name.contact.png \
 	    $$(ls $(BUILD)/proof/$$name-*.png | sort -V) || exit 1; \
 	  echo "proof: $(BUILD)/proof/$$name-*.png, $(BUILD)/proof/$$name.contact.png"; \
+	done
+	@for html in $(HTML_GOAL); do \
+	  PYTHONPATH='$(CURDIR)/src' $(PY) -m pressroom.checks.web shots $$html $(BUILD)/proof > /dev/null || exit 1; \
+	  echo "proof: $(BUILD)/proof/$$(basename $$html)-375.png, $(BUILD)/proof/$$(basename $$html)-1280.png"; \
 	done
 
 # Two complete builds (outputs, checks, bundles) in fresh folders: the second at a later time and
