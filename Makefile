@@ -52,6 +52,7 @@ MODELS  := $(STEMS:%=$(BUILD)/%.model.json)
 # The code of this tree (also when .venv is shared with another copy of the project).
 PRESSROOM := PYTHONPATH='$(CURDIR)/src' $(PY) -m pressroom
 ACE     := $(VENV)/ace/.installed
+WEBCHECK := $(VENV)/web/.installed
 DIST    := $(BUILD)/dist
 
 # Quiet by default: one short line per step (`  PDF     build/x.pdf`); V=1 shows the commands.
@@ -90,7 +91,7 @@ help:
 	@echo '  make pdf|epub|docx|html|model   one format (model: the reader'"'"'s build/<stem>.model.json)'
 	@echo '  make check       every check on every output; re-runs only what changed (build/check.json)'
 	@echo '  make dist        hand-off bundles in build/dist/ from the checked outputs'
-	@echo '  make proof       every PDF page as PNG, and a contact sheet, in build/proof/'
+	@echo '  make proof       every PDF page as PNG, and a contact sheet; each web edition at 375 and 1280 px; in build/proof/'
 	@echo '  make test        the test suite (installs what it needs)   make bench   speed and memory'
 	@echo '  make verify-repro   two builds, other clock and time zone: identical hashes'
 	@echo '  make fresh-test  make pdf and make test on a fresh Debian 12 (root, long)   make clean'
@@ -131,7 +132,7 @@ $(eval $(call option_rule,icc,$(ICC)))
 FORCE:
 
 # The versions of the checkers: rewritten only when they change (a package upgraded).
-$(BUILD)/tools.json: $(STAMP) $(wildcard /var/lib/dpkg/status) | $(ACE)
+$(BUILD)/tools.json: $(STAMP) $(WEBCHECK) $(wildcard /var/lib/dpkg/status) | $(ACE)
 	$(Q)$(PRESSROOM) tools -o $@
 
 # The system packages (.ci/packages.txt) each goal needs: .ci/setup checks them, installs the missing
@@ -163,9 +164,22 @@ $(VENV)/ace/.installed: | $(STAMP) $(SYSTEM_TEST)
 	  npm install --prefix $(VENV)/ace --no-audit --no-fund --save-exact @daisy/ace-cli@1.4.6
 	@touch $@
 
-# Proofs: every page of every PDF as PNG in build/proof/, plus one contact sheet per PDF.
+# The web edition's checkers, pinned in .ci/web/package.json and locked (with every dependency) in
+# .ci/web/package-lock.json: the Nu HTML Checker (vnu-jar, run on the system's Java), axe-core and
+# puppeteer-core (which drives the system's chromium). `npm ci` installs exactly the locked tree,
+# again whenever the pins change; no install scripts (vnu-jar's would download a Java) and no
+# browser download. (The real path: npm ci refuses a prefix reached through a symbolic link.)
+WEB_PINS := .ci/web/package.json .ci/web/package-lock.json
+$(WEBCHECK): $(WEB_PINS) | $(STAMP) $(SYSTEM_TEST)
+	@mkdir -p $(@D) && cp $(WEB_PINS) $(@D)/
+	PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROMIUM_DOWNLOAD=1 \
+	  npm ci --prefix "$$(realpath $(@D))" --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+# Proofs: every page of every PDF as PNG in build/proof/, plus one contact sheet per PDF; each web
+# edition as Chromium shows it, full page, 375 and 1280 px wide (<stem>.html-375.png, -1280.png).
 PROOF_DPI ?= 100
-proof: $(PDF_GOAL)
+proof: $(PDF_GOAL) $(HTML_GOAL) | $(WEBCHECK)
 	@rm -rf $(BUILD)/proof && mkdir -p $(BUILD)/proof
 	@for pdf in $(PDF_GOAL); do \
 	  name=$$(basename $$pdf .pdf); \
@@ -174,11 +188,15 @@ proof: $(PDF_GOAL)
 	    $$(ls $(BUILD)/proof/$$name-*.png | sort -V) || exit 1; \
 	  echo "proof: $(BUILD)/proof/$$name-*.png, $(BUILD)/proof/$$name.contact.png"; \
 	done
+	@for html in $(HTML_GOAL); do \
+	  PYTHONPATH='$(CURDIR)/src' $(PY) -m pressroom.checks.web shots $$html $(BUILD)/proof > /dev/null || exit 1; \
+	  echo "proof: $(BUILD)/proof/$$(basename $$html)-375.png, $(BUILD)/proof/$$(basename $$html)-1280.png"; \
+	done
 
 # Two complete builds (outputs, checks, bundles) in fresh folders: the second at a later time and
 # 26 hours east (UTC-12, then UTC+14: the local dates always differ). Every SHA-256 must match.
 REPRO := $(BUILD)/repro
-verify-repro: $(STAMP) $(ACE)
+verify-repro: $(STAMP) $(ACE) $(WEBCHECK)
 	@rm -rf $(REPRO)
 	$(call say,REPRO,first build in $(REPRO)/a (TZ=Etc/GMT+12))
 	$(Q)TZ=Etc/GMT+12 $(MAKE) --no-print-directory BUILD=$(REPRO)/a dist
@@ -190,7 +208,7 @@ verify-repro: $(STAMP) $(ACE)
 	  echo "verify-repro: $$(wc -l < $(REPRO)/a.sha256) files, identical hashes"; \
 	else echo "verify-repro: the two builds differ (above)" >&2; exit 1; fi
 
-test: $(SYSTEM_TEST) $(STAMP) $(ACE)
+test: $(SYSTEM_TEST) $(STAMP) $(ACE) $(WEBCHECK)
 	$(PY) -m pytest -q
 
 # Benchmarks against pandoc and the cost curve (tests/bench/bench.py; results in build/bench/).

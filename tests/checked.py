@@ -1,4 +1,4 @@
-"""Shared by test_check.py and test_dist.py: one build folder with the four outputs, checked once."""
+"""Shared by test_check.py and test_dist.py: one build folder with every output, checked once."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from conftest import SOURCE, run_cli
+from conftest import SOURCE, SUFFIX, run_cli
 from system import need
 
 from pressroom.package import normalise_zip
@@ -22,7 +22,7 @@ def checked_build(outputs, tmp_path_factory) -> tuple[Path, dict, str]:
         # The tools the checks run: a missing one would show only as a failed check in the table.
         need("gs", "pdftotext", "java", "soffice", "node", "chromium")
         build = tmp_path_factory.mktemp("checked")
-        for kind in ("print", "screen", "epub", "docx"):
+        for kind in SUFFIX:
             shutil.copy2(outputs[kind], build / outputs[kind].name)
         proc = run_cli("check", SOURCE, "--build", build, "--report", build / "check.json", check=False)
         report = json.loads((build / "check.json").read_text(encoding="utf-8"))

@@ -130,7 +130,7 @@ def makefile() -> str:
             f"-o $(BUILD)/$*{o.suffix} --deps $(BUILD)/$*{o.suffix}.d".replace("  ", " "),
             "",
             f"$(BUILD)/%.{o.name}.check.json: $(BUILD)/%{o.suffix} $(BUILD)/%{MODEL_SUFFIX} source/%.md "
-            f"$(BUILD)/tools.json $(STAMP) | $(ACE)",
+            f"$(BUILD)/tools.json $(STAMP) | $(ACE) $(WEBCHECK)",
             f"\t$(call say,CHECK,$(BUILD)/$*{o.suffix})",
             f"\t$(Q)$(PRESSROOM) check source/$*.md --only {o.name} --build $(BUILD) "
             f"--result $@ --deps $@.d",

@@ -9,7 +9,7 @@ outputs on purpose to prove it.
 from __future__ import annotations
 
 # Importing a module registers its checks; the table lists them in this order.
-from . import pdf, epub, docx  # noqa: F401
+from . import pdf, epub, docx, html  # noqa: F401
 from . import press  # noqa: F401  (the print edition's holds: FPO box, photo resolution)
 from . import text  # noqa: F401  (text fidelity, the last check of every output)
 from .core import KINDS, LABEL, REGISTRY, SUFFIX, run, table

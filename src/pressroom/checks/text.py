@@ -1,7 +1,8 @@
 """Text fidelity: the model's words, in order, in the text a real reader extracts.
 
 Extraction: pdftotext (poppler) for the PDFs, the DOCX's own XML (python-docx's
-package reader plus lxml) and lxml on the EPUB's spine XHTML.
+package reader plus lxml), lxml on the EPUB's spine XHTML and lxml.html on the web edition's
+body (without its scripts and styles).
 
 The expected text is cut into *passages* (the title, the standfirst, the body
 from the introduction to the last answer, each footnote, the interviewer's name
@@ -76,9 +77,9 @@ def _inline_text(nodes) -> str:
 def passages(interview: m.Interview, kind: str | None = None) -> list[tuple[str, str]]:
     """(name, text) of every passage of the model that the output ``kind`` shows.
 
-    ``kind`` is "print", "screen", "epub" or "docx"; None expects every passage. Without a
+    ``kind`` is "print", "screen", "epub", "docx" or "html"; None expects every passage. Without a
     photo file, only the editions for the art desk (print: the FPO box, DOCX: the FPO frame)
-    carry the caption and credit; the readers' editions (screen, EPUB) show neither.
+    carry the caption and credit; the readers' editions (screen, EPUB, web) show neither.
     """
     meta = interview.meta
     out = [("title", meta.title)]
@@ -475,7 +476,22 @@ def xhtml_text(data: bytes, html: bool = False) -> str:
     return "".join(parts)
 
 
-EXTRACT = {"print": pdf_text, "screen": pdf_text, "epub": epub_text, "docx": docx_text}
+def html_text(path: Path) -> str:
+    """The text of the web edition's body as a browser shows it: no <head>, <script>, <style> or
+    <template> (JSON-LD, CSS and fonts are not text a reader reads)."""
+    import lxml.html
+    from lxml import etree
+
+    root = lxml.html.document_fromstring(path.read_bytes(), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    etree.strip_elements(root, "script", "style", "template", "head", etree.Comment, with_tail=False)
+    body = root.find("body")
+    parts: list[str] = []
+    if body is not None:
+        _xhtml_text(body, parts)
+    return "".join(parts)
+
+
+EXTRACT = {"print": pdf_text, "screen": pdf_text, "epub": epub_text, "docx": docx_text, "html": html_text}
 
 
 def _page_text(ctx, kind, path) -> PageText:
@@ -521,8 +537,8 @@ def _placement_check(kind):
     return fn
 
 
-_TOOL = {"print": "pdftotext", "screen": "pdftotext", "epub": "lxml", "docx": "python-docx/lxml"}
+_TOOL = {"print": "pdftotext", "screen": "pdftotext", "epub": "lxml", "docx": "python-docx/lxml", "html": "lxml.html"}
 for _kind in ("print", "screen"):
     check(_kind, "note-pages", "every footnote on the page of its call")(_placement_check(_kind))
-for _kind in ("print", "screen", "epub", "docx"):
+for _kind in ("print", "screen", "epub", "docx", "html"):
     check(_kind, "text", f"text fidelity ({_TOOL[_kind]})")(_fidelity_check(_kind))

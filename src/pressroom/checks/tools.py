@@ -55,6 +55,36 @@ def ace_command() -> list[str] | None:
     return [found] if found else None
 
 
+def web_modules() -> Path | None:
+    """The node_modules of the web edition's pinned checkers (.ci/web/package.json: the Nu HTML
+    Checker, axe-core, puppeteer-core): ``$PRESSROOM_WEB_MODULES``, else the project's ``.venv/web``
+    (``make .venv/web/.installed``)."""
+    env = os.environ.get("PRESSROOM_WEB_MODULES")
+    d = Path(env) if env else ROOT / ".venv" / "web" / "node_modules"
+    return d if (d / "puppeteer-core").is_dir() and (d / "axe-core").is_dir() else None
+
+
+def vnu_jar() -> Path | None:
+    """The Nu HTML Checker's jar, from the pinned npm package ``vnu-jar`` (run on the system's Java)."""
+    env = os.environ.get("PRESSROOM_WEB_MODULES")
+    d = Path(env) if env else ROOT / ".venv" / "web" / "node_modules"
+    jar = d / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    return jar if jar.is_file() else None
+
+
+def _npm_version(name: str) -> str:
+    """The version of an installed package of the web checkers (its package.json)."""
+    import json
+
+    d = web_modules()
+    if d is None:
+        return "missing"
+    try:
+        return json.loads((d / name / "package.json").read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError):
+        return "missing"
+
+
 def chromium() -> str | None:
     env = os.environ.get("PUPPETEER_EXECUTABLE_PATH")
     if env and Path(env).exists():
@@ -104,6 +134,14 @@ def versions() -> dict:
     out["java"] = _first_line(["java", "-version"], r'version "([^"]+)"')
     ace = ace_command()
     out["ace"] = _first_line([*ace, "--version"]) if ace else "missing"
+    jar = vnu_jar()
+    out["vnu"] = _first_line(["java", "-jar", str(jar), "--version"]) if jar else "missing"
+    out["axe-core"] = _npm_version("axe-core")
+    out["puppeteer-core"] = _npm_version("puppeteer-core")
+    browser = chromium()
+    out["chromium"] = _first_line([browser, "--version"]) if browser else "missing"
+    node = shutil.which("node")
+    out["node"] = _first_line([node, "--version"]) if node else "missing"
     office = soffice()
     out["libreoffice"] = _first_line([office, "--version"]) if office else "missing"
     return dict(sorted(out.items()))
