@@ -12,6 +12,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from pressroom.outputs import NAMES
+
 from checked import checked_build
 from conftest import SOURCE, copy_project, make, run_cli
 
@@ -53,10 +55,10 @@ def test_folder_contents(bundles):
     printed = {p.name for p in (first / FOLDERS["print"]).iterdir()}
     assert printed == {f"{STEM}.pdf", "preflight.json", "manifest.json"}
     distributed = {p.name for p in (first / FOLDERS["distribution"]).iterdir()}
-    assert distributed == {f"{STEM}.epub", f"{STEM}.screen.pdf", f"{STEM}.docx", f"{STEM}-cover.png",
-                           "epubcheck.json", "ace.json", "validation.json", "manifest.json"}
+    assert distributed == {f"{STEM}.epub", f"{STEM}.screen.pdf", f"{STEM}.docx", f"{STEM}.html",
+                           f"{STEM}-cover.png", "epubcheck.json", "ace.json", "validation.json", "manifest.json"}
     # The outputs are the checked files, byte for byte.
-    for name in (f"{STEM}.epub", f"{STEM}.screen.pdf", f"{STEM}.docx"):
+    for name in (f"{STEM}.epub", f"{STEM}.screen.pdf", f"{STEM}.docx", f"{STEM}.html"):
         assert (first / FOLDERS["distribution"] / name).read_bytes() == (build / name).read_bytes()
     # The cover is the EPUB's own cover-image item.
     _name, data = cover_image(build / f"{STEM}.epub")
@@ -135,7 +137,7 @@ def test_no_bundle_from_outputs_changed_after_the_check(bundles, tmp_path):
 
 
 def test_no_bundle_without_a_check(outputs, tmp_path):
-    for kind in ("print", "screen", "epub", "docx"):
+    for kind in NAMES:
         shutil.copy2(outputs[kind], tmp_path / outputs[kind].name)
     proc = dist(tmp_path, tmp_path / "out", "UTC", check=False)
     assert proc.returncode == 1 and "run the checks first" in proc.stderr

@@ -35,7 +35,7 @@ from conftest import ROOT, build
 FIXTURES = ROOT / "tests" / "fixtures" / "editorial"
 STRINGS = json.loads((ROOT / "styles" / "strings.json").read_text(encoding="utf-8"))
 NAMES = ("en-photo", "en-note", "fr-nophoto", "ar-nophoto", "zh-photo")
-KINDS = ("print", "screen", "epub", "docx")
+KINDS = ("print", "screen", "epub", "docx", "html")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 WJ = "\u2060"
@@ -112,7 +112,7 @@ def edited_docx(src: Path, dst: Path, part: str, edit) -> Path:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, dict[str, Path]]:
-    """The four outputs of every fixture, and LibreOffice's PDF of each DOCX ("lo")."""
+    """The outputs of every fixture, and LibreOffice's PDF of each DOCX ("lo")."""
     tmp = tmp_path_factory.mktemp("editorial")
     jobs = [(name, kind) for name in NAMES for kind in KINDS if name != "en-note" or kind == "docx"]
     with ThreadPoolExecutor(max_workers=2) as pool:
