@@ -4,7 +4,9 @@ Exit status: 0 on success, 2 on bad input (one line on stderr, no
 traceback), 1 on a build failure that is not the source's fault, 130 when
 interrupted (Ctrl-C, SIGTERM, SIGHUP). Whatever happens, an existing output
 is either replaced whole or left untouched. Set PRESSROOM_DEBUG=1 to get the
-Python traceback of an unexpected error.
+Python traceback of an unexpected error. PRESSROOM_TEST_SIGNAL=STAGE:SIGNAL is the
+tests' hook: the process sends itself SIGNAL at that stage of the build
+(``package.checkpoint``), so they interrupt a build at a known point.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from . import __version__
 from .errors import BuildError, SourceError
 from .outputs import BY_NAME, COMMANDS, MADE_BY, NAMES, OUTPUTS, PAGES_SUFFIX
-from .package import write_all_atomic, install_signal_handlers, write_atomic
+from .package import checkpoint, write_all_atomic, install_signal_handlers, write_atomic
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pressroom", description=__doc__.splitlines()[0])
@@ -219,6 +221,7 @@ def _page_map(args, interview, styles) -> list:
 
 def _commit(files: list, args) -> None:
     """Write the outputs all or nothing, then the dependency file (only after a success)."""
+    checkpoint("built")
     try:
         if len(files) == 1:
             write_atomic(files[0][0], files[0][1])

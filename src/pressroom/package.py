@@ -1,4 +1,5 @@
-"""Writing files safely and reproducibly: atomic writes and normalised zips."""
+"""Writing files safely and reproducibly: atomic writes and normalised zips; the signals that
+interrupt a build (and the tests' hook that interrupts one at a named stage, ``checkpoint``)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ def atomic_output(path: str | os.PathLike):
         yield Path(tmp)
         with signals_deferred():
             os.chmod(tmp, 0o644)
+            checkpoint("renaming")
             os.replace(tmp, path)
             tmp = None
     except BaseException:
@@ -79,9 +81,12 @@ def write_all_atomic(files: list[tuple[str | os.PathLike, bytes]]) -> None:
                 f.flush()
                 os.fsync(f.fileno())
             os.chmod(tmp, 0o644)
+            checkpoint("part-written")
         with signals_deferred():
-            for tmp, path in tmps:
+            for i, (tmp, path) in enumerate(tmps):
                 os.replace(tmp, path)
+                if i + 1 < len(tmps):
+                    checkpoint("renaming")
             tmps = []
     except BaseException:
         with signals_deferred():
@@ -97,6 +102,7 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        checkpoint("part-written")
 
 
 def install_signal_handlers() -> None:
@@ -108,6 +114,39 @@ def install_signal_handlers() -> None:
     for sig in (signal.SIGTERM, signal.SIGHUP):
         with contextlib.suppress(ValueError, OSError):
             signal.signal(sig, handler)
+
+
+#: The tests' hook: ``PRESSROOM_TEST_SIGNAL=STAGE:SIGNAL``, see ``checkpoint``.
+TEST_SIGNAL = "PRESSROOM_TEST_SIGNAL"
+#: The named stages of a build, in their order (``checkpoint``).
+STAGES = ("layout", "finishing", "built", "part-written", "renaming")
+_checkpoint_fired = False
+
+
+def checkpoint(stage: str) -> None:
+    """A named stage of a build, where a test can interrupt it: with ``PRESSROOM_TEST_SIGNAL`` set
+    to ``STAGE:SIGNAL`` (``part-written:SIGTERM``) the process sends itself SIGNAL the first time
+    it reaches STAGE, so the signal arrives at a known point instead of after a delay. Unset (as
+    it always is outside the tests) this does nothing. The stages:
+
+    - ``layout``: the PDF writer starts to lay an edition out (each ``render`` of ``laid_out``);
+    - ``finishing``: WeasyPrint has made the PDF and calls the writer's finisher (inside
+      ``write_pdf``);
+    - ``built``: every output's bytes are made, nothing is written yet (the CLI's ``_commit``);
+    - ``part-written``: an output's temporary file is written in full, not yet renamed
+      (``write_atomic``; ``write_all_atomic``: after each file, so between the files);
+    - ``renaming``: signals are held back for the rename (``write_atomic``: before it;
+      ``write_all_atomic``: between two renames), so the signal is delivered right after.
+    """
+    global _checkpoint_fired
+    spec = os.environ.get(TEST_SIGNAL)
+    if not spec or _checkpoint_fired:
+        return
+    want, _, name = spec.partition(":")
+    if want != stage:
+        return
+    _checkpoint_fired = True
+    os.kill(os.getpid(), signal.Signals[name or "SIGINT"])
 
 
 def normalise_zip(data: bytes, first: tuple[str, ...] = (), stored: tuple[str, ...] = ()) -> bytes:

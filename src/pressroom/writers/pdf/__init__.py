@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlparse
 from ... import model as m
 from ... import pagemap
 from ...errors import BuildError
+from ...package import checkpoint
 from ...photo import photo_bytes
 from ...styles import Styles
 from . import footnotes
@@ -108,6 +109,7 @@ def write(interview: m.Interview, styles: Styles, edition: str = "print", trim: 
 
         def render(string):
             # render + write_pdf is what HTML.write_pdf does; split to keep the print layout.
+            checkpoint("layout")
             html = weasyprint.HTML(string=string, base_url=base_url, url_fetcher=fetcher)
             return html, html.render(stylesheets=css, font_config=font_config,
                                      color_profiles=color_profiles, **options)

@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 from ... import model as m
 from ...errors import BuildError
 from ...identifiers import identifier
+from ...package import checkpoint
 
 
 BLEED_MM = 3.0
@@ -53,6 +54,7 @@ class _Finisher:
         self.logical: dict[int, dict[int, str]] = {}
 
     def __call__(self, document, pdf):
+        checkpoint("finishing")
         self.check_fonts(document)
         if self.iv.meta.script_direction == "rtl":
             self.right_to_left(pdf)
