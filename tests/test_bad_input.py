@@ -556,9 +556,9 @@ def test_interrupted_build_leaves_no_output(tmp_path):
         assert sorted(p.name for p in out_dir.iterdir()) == sorted(p.name for p in outputs), \
             f"{case.name}: a partial or .part file remains"
         if case.stage == "renaming":
-            # Held back until every file is renamed: all the new outputs, whole.
-            # (The line still says "no output written", though every rename is done.)
-            assert proc.stderr.startswith("pressroom: interrupted"), (case.name, proc.stderr)
+            # Held back until every file is renamed: all the new outputs, whole, and the line says so.
+            assert proc.stderr == ("pressroom: interrupted after the outputs were written; "
+                                   "no dependency file written\n"), (case.name, proc.stderr)
             assert outputs[0].read_bytes().startswith(b"%PDF-"), case.name
             assert outputs[0].read_bytes().rstrip().endswith(b"%%EOF"), case.name
             assert all(out.read_bytes() != PREVIOUS for out in outputs), f"{case.name}: old and new mixed"

@@ -97,7 +97,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         _ignore_further_signals()  # a second Ctrl-C must not turn this line into a traceback
-        print("pressroom: interrupted; no output written", file=sys.stderr)
+        from .package import outputs_written
+
+        if outputs_written():
+            # The signal was held back until every rename was done: the outputs are all new and
+            # whole, only the dependency file is missing (make builds them again next time).
+            print("pressroom: interrupted after the outputs were written; no dependency file written",
+                  file=sys.stderr)
+        else:
+            print("pressroom: interrupted; no output written", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 1

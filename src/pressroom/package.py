@@ -39,12 +39,23 @@ def atomic_output(path: str | os.PathLike):
             checkpoint("renaming")
             os.replace(tmp, path)
             tmp = None
+            _renamed.append(path)
     except BaseException:
         with signals_deferred():
             if tmp is not None:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)
         raise
+
+
+#: The outputs this process has put in place: a signal held back during the renames arrives
+#: after them, and the CLI then says that the outputs were written (``outputs_written``).
+_renamed: list[Path] = []
+
+
+def outputs_written() -> list[Path]:
+    """The outputs this process has renamed into place."""
+    return list(_renamed)
 
 
 _DEFERRED = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)}
@@ -87,6 +98,7 @@ def write_all_atomic(files: list[tuple[str | os.PathLike, bytes]]) -> None:
                 os.replace(tmp, path)
                 if i + 1 < len(tmps):
                     checkpoint("renaming")
+            _renamed.extend(path for _tmp, path in tmps)
             tmps = []
     except BaseException:
         with signals_deferred():
