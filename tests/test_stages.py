@@ -264,7 +264,7 @@ def test_help_lists_every_target_and_option(tree):
     ("styles/epub.css", ["epub"]),
     ("src/pressroom/writers/epub/cover.py", ["epub"]),
     ("styles/web.css", ["html"]),
-    ("src/pressroom/writers/html/fonts.py", ["html"]),
+    ("src/pressroom/writers/web/fonts.py", ["html"]),
     ("src/pressroom/model.py", ["model", "pdf print", "pdf screen", "epub", "docx", "html"]),
 ])
 def test_touching_a_file_rebuilds_exactly_what_uses_it(tree, touched, rebuilt):

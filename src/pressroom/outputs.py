@@ -61,7 +61,7 @@ OUTPUTS: tuple[Output, ...] = (
            reads=(PAGES_SUFFIX,), verb="EPUB", groups=("epub",)),
     Output("docx", ".docx", "DOCX", "docx", "pressroom.writers.docx",
            options=("trim",), verb="DOCX", groups=("docx",)),
-    Output("html", ".html", "web edition", "html", "pressroom.writers.html", verb="HTML", groups=("html",)),
+    Output("html", ".html", "web edition", "html", "pressroom.writers.web", verb="HTML", groups=("html",)),
 )
 
 BY_NAME = {o.name: o for o in OUTPUTS}
