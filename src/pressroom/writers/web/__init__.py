@@ -127,7 +127,9 @@ def _stylesheet(root, styles: Styles, settings: dict) -> str:
     texts = {}
     for key, selector in settings["faces"].items():
         compiled = [s for s in cssselect2.compile_selector_list(selector)]
-        texts[key] = "".join(_text_of(e) for e in elements if any(s.test(e) for s in compiled)) + extra
+        text = "".join(_text_of(e) for e in elements if any(s.test(e) for s in compiled))
+        if text.strip():  # a face that sets nothing on this page is not embedded
+            texts[key] = text + extra + settings.get("extra", {}).get(key, "")
     page_text = _text_of(body)
     faces, stacks = fonts.font_faces(styles.path("fonts.css"), settings, texts, page_text)
     # No newline at the end: the Nu checker hashes the text without it, browsers with it, and
