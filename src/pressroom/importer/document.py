@@ -45,9 +45,6 @@ CHAR_ROLES = {
     "intervieweename": "intervieweename", "credit": "credit", "commentreference": "comment",
     "annotationreference": "comment",
 }
-#: What to tell a translator a paragraph's style should be.
-STYLE_HINT = ("Answer (or Answer Continued), Question, Intro, Block Text, Attribution, List Bullet, "
-              "List Number, List Continue, Title, Subtitle, Kicker, Caption, Interviewer Note")
 
 
 @dataclass
@@ -99,6 +96,10 @@ class Story:
         self.counts = counts
         self.para_styles: dict[str, tuple[str | None, str]] = {}
         self.char_styles: dict[str, str | None] = {}
+        #: Which styles are bold or italic of themselves ("b", "i"): direct bold or italic on
+        #: top of them shows nothing (LibreOffice writes the style's bold on an Arabic Emphasis
+        #: run again), so it does not make the text strong or emphasised.
+        self.style_faces: dict[str, set[str]] = {}
         self.default_para = "Normal"
         if styles_root is not None:
             for s in styles_root.iter(W + "style"):
@@ -106,6 +107,9 @@ class Story:
                 name_el = s.find(W + "name")
                 sname = name_el.get(W + "val") if name_el is not None else sid
                 kind = s.get(W + "type") or "paragraph"
+                rpr = s.find(W + "rPr")
+                if rpr is not None:
+                    self.style_faces[sid] = {f for f in ("b", "i") if _on(rpr.find(W + f))}
                 if kind == "paragraph":
                     role = PARA_ROLES.get(_key(sid)) or PARA_ROLES.get(_key(sname))
                     self.para_styles[sid] = (role, sname)
@@ -165,6 +169,7 @@ class Story:
         sid = sid or self.default_para
         role, sname = self.para_styles.get(sid, (None, sid))
         para.role, para.style = role, sname
+        self._para_faces = self.style_faces.get(sid, set())
         self._inlines(p, para, em=False, strong=False, link=None, anchor=False)
         return para
 
@@ -202,11 +207,13 @@ class Story:
         role = None
         if rpr is not None:
             rs = rpr.find(W + "rStyle")
+            faces = set(getattr(self, "_para_faces", ()))
             if rs is not None:
                 role = self.char_styles.get(rs.get(W + "val") or "")
-            if _on(rpr.find(W + "b")):
+                faces |= self.style_faces.get(rs.get(W + "val") or "", set())
+            if _on(rpr.find(W + "b")) and "b" not in faces:
                 strong = True
-            if _on(rpr.find(W + "i")):
+            if _on(rpr.find(W + "i")) and "i" not in faces:
                 em = True
             if rpr.find(W + "vanish") is not None and _on(rpr.find(W + "vanish")):
                 return  # hidden text is not the document's text

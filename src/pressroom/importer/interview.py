@@ -514,7 +514,7 @@ def _untypeset_front(front: dict, rules: dict) -> None:
             front[key] = fix(value) if not isinstance(value, list) else value
 
 
-STYLE_LIST = ("Question, Answer, Intro, Block Text, Attribution, List Bullet, List Number, List Continue, "
+STYLE_LIST = ("Question, Answer Continued, Intro, Block Text, Attribution, List Bullet, List Number, List Continue, "
               "Title, Subtitle, Kicker, Caption, Interviewer Note")
 
 
