@@ -1,4 +1,5 @@
-"""Command line: ``pressroom model SOURCE -o MODEL``, ``pressroom pdf|epub|docx MODEL -o OUTPUT``.
+"""Command line: ``pressroom model SOURCE -o MODEL``, ``pressroom pdf|epub|docx MODEL -o OUTPUT``,
+``pressroom import DOCX -o SOURCE``.
 
 Exit status: 0 on success, 2 on bad input (one line on stderr, no
 traceback), 1 on a build failure that is not the source's fault, 130 when
@@ -58,6 +59,13 @@ def _parser() -> argparse.ArgumentParser:
             sp.add_argument("--pages", help="the print edition's page map (build/<stem>.pages.json); "
                                             "without it, the print edition is laid out here first")
     _release_commands(sub)
+    sp = sub.add_parser("import", help="a DOCX that pressroom wrote, after a translator's work, as a source")
+    sp.add_argument("source", metavar="DOCX", help="the translated DOCX")
+    sp.add_argument("-o", "--output", required=True, help="the source to write (source/<stem>.<lang>.md); "
+                                                            "the photo, if any, is written beside it")
+    sp.add_argument("--lang", help="the source's language (BCP 47), if not the one the DOCX is set in")
+    sp.add_argument("--styles", help="styles folder (default: the project's styles/)")
+    sp.add_argument("--deps", help=argparse.SUPPRESS)
     return p
 
 
@@ -156,6 +164,8 @@ def _run(args) -> int:
         raise SourceError(args.source, 1, "the output file is the source itself",
                           "give another file name after -o")
     styles = open_styles(args.styles)
+    if args.command == "import":
+        return _import(args, styles)
     if args.command == "model":
         from . import reader, transforms
         from .model import to_json
@@ -187,6 +197,17 @@ def _run(args) -> int:
 
         files.append((pages_out, pagemap.dumps(options["pages_out"])))
     _commit(files, args)
+    return 0
+
+
+def _import(args, styles) -> int:
+    """``pressroom import``: the source (and photo) written all or nothing; notes on stderr."""
+    from .importer import import_docx
+
+    result = import_docx(args.source, args.output, styles, lang=args.lang)
+    _commit(result.files, args)
+    for line in result.messages:
+        print(line, file=sys.stderr)
     return 0
 
 

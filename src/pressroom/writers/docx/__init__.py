@@ -11,7 +11,9 @@ figure size) comes from ``styles/docx.json``.
   runs, the footnotes, the running head;
 - ``template``: the reference template, its page set-up, language and direction, and the
   removal of what Word adds to a saved template;
-- ``ooxml``: low-level WordprocessingML (elements, lengths, text, bookmarks, core properties).
+- ``ooxml``: low-level WordprocessingML (elements, lengths, text, bookmarks, core properties);
+- ``pressroom.docprops`` (shared with the importer): the custom document properties
+  (``docProps/custom.xml``) that ``pressroom import`` reads back.
 
 The output is reproducible: core dates are the source's date, there are no rsids or
 timestamps, and the zip is normalised (``package.normalise_zip``).
@@ -19,6 +21,7 @@ timestamps, and the zip is normalised (``package.normalise_zip``).
 
 from __future__ import annotations
 
+from ... import docprops
 from ... import model as m
 from ...styles import Styles
 from .content import Writer
@@ -49,4 +52,6 @@ def write(interview: m.Interview, styles: Styles, trim: str | None = None) -> by
         template.right_to_left()
     template.language(interview.meta.lang, writer.rtl, data)
     core_properties(template.doc.core_properties, interview)
+    # The front matter values that the text does not show exactly, for pressroom import.
+    template.custom_properties(docprops.properties_xml(interview))
     return template.save()

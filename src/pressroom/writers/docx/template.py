@@ -221,6 +221,16 @@ class Template:
                 if jc.get(qn("w:val")) == "both":
                     jc.getparent().remove(jc)
 
+    def custom_properties(self, blob: bytes) -> None:
+        """``docProps/custom.xml``, holding ``blob`` (``docprops.properties_xml``: what
+        ``pressroom import`` reads back; the template's own custom properties were dropped)."""
+        from docx.opc.packuri import PackURI
+        from docx.opc.part import Part
+
+        pkg = self.doc.part.package
+        part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, pkg)
+        pkg.relate_to(part, RT.CUSTOM_PROPERTIES)
+
     def save(self) -> bytes:
         """The document as DOCX bytes, its zip normalised (reproducible)."""
         buf = io.BytesIO()
