@@ -15,7 +15,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .. import breaks
 from .. import model as m
-from .limits import _MD_MAX_NESTING, _NOTE_DEF, MAX_ADDRESS, MAX_NESTING, MAX_PARAGRAPH, MAX_WORD, _refused_char
+from .limits import _MD_MAX_NESTING, _NOTE_DEF, MAX_ADDRESS, MAX_NESTING, MAX_PARAGRAPH, MAX_WORD, _refused_char, address_problem
 
 LINK_SCHEMES = ("http", "https", "mailto")
 #: A link whose text holds a footnote call: "[text[^1]](https://…)".
@@ -307,6 +307,11 @@ class Body:
         elif not host or not re.fullmatch(r"[\w.-]+|[0-9a-f:.]+", host, re.I):
             raise self.error(line, f"link target '{shown}' has no host name",
                              "write a full address such as https://www.iom.int/")
+        else:
+            problem = address_problem(href.strip())
+            if problem:
+                raise self.error(line, f"link target '{shown}' {problem}",
+                                 "write the address as the browser shows it, e.g. https://www.iom.int/")
 
     def _definition_lines(self) -> dict[str, list[int]]:
         """The lines where each footnote is defined: at a line's start, or inside quotes and lists."""

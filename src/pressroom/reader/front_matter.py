@@ -17,7 +17,7 @@ import yaml
 
 from .. import model as m
 from ..errors import SourceError
-from .limits import MAX_IMAGE_PIXELS, MAX_YAML_DEPTH, _refused_char
+from .limits import MAX_IMAGE_PIXELS, MAX_YAML_DEPTH, _refused_char, address_problem
 
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png",
                # A phone's MPO is a JPEG with more frames after it: every JPEG reader reads the first.
@@ -301,6 +301,9 @@ class FrontMatter:
             raise self.error(line, f"url '{value}' is not an address ({e})", hint) from None
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             raise self.error(line, f"url '{value}' is not an absolute http or https address", hint)
+        problem = address_problem(value)
+        if problem:
+            raise self.error(line, f"url '{value}' {problem}", hint)
         if re.search(r"[\s<>\"'`\\]", value):
             raise self.error(line, f"url '{value}' has a space, quote, angle bracket or backslash in it",
                              "write them percent-encoded (%20 for a space)")
@@ -454,10 +457,19 @@ class FrontMatter:
                     from PIL import ImageCms
 
                     try:
-                        ImageCms.ImageCmsProfile(io.BytesIO(icc))
+                        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
                     except Exception:
                         raise self.error(line, f"image.file '{file}' has a damaged colour profile (ICC)",
                                          "export the photo again with its colour profile (sRGB or Adobe RGB)") from None
+                    # The profile must describe the pixels: an RGB photo with a CMYK profile
+                    # cannot be converted for print or screen.
+                    space = (profile.profile.xcolor_space or "").strip().upper()
+                    pixels = {"L": "GRAY", "LA": "GRAY", "I;16": "GRAY", "I": "GRAY", "RGB": "RGB", "RGBA": "RGB",
+                              "P": "RGB", "CMYK": "CMYK", "YCbCr": "RGB"}.get(im.mode)
+                    if pixels and space and space != pixels:
+                        raise self.error(line, f"image.file '{file}' has {im.mode} pixels but a {space} colour "
+                                         "profile (ICC)", "export the photo again with the profile of its own "
+                                         "colours (sRGB or Adobe RGB for a colour photo)")
                 if im.getexif().get(0x0112, 1) in (5, 6, 7, 8):  # turned a quarter: shown the other way round
                     w, h = h, w
         except SourceError:

@@ -81,6 +81,26 @@ _UNHELD_HINT = ("no shipped font or format can show it: delete it, or type the c
                 "in place of a symbol font's or icon set's code")
 
 
+def address_problem(address: str) -> str | None:
+    """What makes an http(s) address invalid for browsers and HTML checkers (the WHATWG URL
+    rules) though Python's urlsplit takes it, or None: a '%' without two hexadecimal digits, a
+    second '#', a host of digits and dots that is not an IPv4 address."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    if re.search(r"%(?![0-9A-Fa-f]{2})", address):
+        return "has a '%' that is not followed by two hexadecimal digits"
+    if address.count("#") > 1:
+        return "has more than one '#'"
+    host = (urlsplit(address).hostname or "").rstrip(".")
+    if host and re.fullmatch(r"[0-9.]+|0x[0-9a-f.x]+", host, re.I):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            return f"has the host '{host}', which is not an IPv4 address"
+    return None
+
+
 def _unheld_name(ch: str) -> str:
     code = ord(ch)
     kind = "a non-character" if 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE else "a private-use character"
