@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCE
+from conftest import ROOT, SOURCE
 from system import need
 
 from pressroom.checks import core, tools, web
@@ -91,11 +91,12 @@ def passed(results: dict, *names: str) -> None:
 
 def test_the_checks_of_the_web_edition_are_registered():
     names = [c.name for c in core.REGISTRY if c.kind == "html"]
-    assert names == ["vnu", "self-contained", "reflow", "axe", "axe-dark", "text"]
+    assert names == ["vnu", "self-contained", "reflow", "fonts", "axe", "axe-dark", "text"]
 
 
 def test_a_good_page_passes_every_check(model, tmp_path):
-    results = run(model, tmp_path, page(model))
+    # Set in a face of its own, embedded (font_page): every character drawn by the page's font.
+    results = run(model, tmp_path, font_page(model))
     passed(results, *results)
     # vnu 26.9's two CSP misreadings (a data: image, the JSON-LD block) are waived, and listed.
     waived = results["vnu"]["details"]["waived"]
@@ -204,6 +205,94 @@ def test_a_lost_passage_fails_text_fidelity(model, tmp_path):
     doc = page(model, drop="body", head=f"<meta name=\"description\" content=\"{hidden}\">\n",
                body_extra=f"<style>/* {hidden} */</style>\n")
     failed(run(model, tmp_path, doc, ["text"]), "text")
+
+
+def woff2(chars: str, path: Path = ROOT / "styles" / "fonts" / "NotoSans-Regular.ttf") -> str:
+    """A WOFF2 subset of a shipped font with the glyphs of ``chars``, as a data: URI."""
+    import io
+
+    from fontTools import subset as ft
+    from fontTools.ttLib import TTFont
+
+    options = ft.Options()
+    options.flavor = "woff2"
+    font = TTFont(str(path))
+    sub = ft.Subsetter(options)
+    sub.populate(unicodes=sorted({ord(c) for c in chars} | {0x20}))
+    sub.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return "data:font/woff2;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def font_page(model, chars: str | None = None, *, css: str = "", body_extra: str = "") -> str:
+    """The good page set in one embedded face, "Test Sans", subset to ``chars`` (by default every
+    character of the page, so that it covers its text)."""
+    doc = page(model, body_extra=body_extra)
+    url = woff2(doc if chars is None else chars)
+    face = f'@font-face {{ font-family: "Test Sans"; src: url({url}) format("woff2"); font-weight: 400; }}'
+    return page(model, css=face + CSS.replace("serif;", '"Test Sans";') + css, body_extra=body_extra)
+
+
+def test_text_in_its_embedded_face_passes_fonts(model, tmp_path):
+    r = run(model, tmp_path, font_page(model), ["fonts"])["fonts"]
+    assert r["status"] == "pass", r["summary"]
+    assert r["details"]["faces"] == ["Test Sans 400 normal"]
+    assert r["details"]["drawn_in"] == ["Noto Sans"] and r["details"]["problems"] == []
+    assert r["details"]["width"] == 1280
+
+
+def test_a_letter_the_subset_lacks_fails_fonts(model, tmp_path):
+    text = page(model)
+    assert "k" in text and "w" in text
+    r = failed(run(model, tmp_path, font_page(model, text.replace("k", "").replace("w", "")), ["fonts"]), "fonts")
+    problem = r["details"]["problems"][0]
+    assert problem["element"] == "p" and problem["characters"] == "kw" and problem["system_fonts"]
+    assert problem["faces"] == "Test Sans 400 normal" and (problem["weight"], problem["style"]) == (400, "normal")
+    assert r["summary"].startswith("p (400 normal; faces Test Sans 400 normal): k (U+006B) w (U+0077) drawn in "
+                                   "the system font "), r["summary"]
+    # Capitals set by text-transform are characters the face needs too.
+    doc = font_page(model, text, css=".shout { text-transform: uppercase; }",
+                    body_extra='<p class="shout">six zones</p>\n')
+    r = failed(run(model, tmp_path, doc, ["fonts"]), "fonts")
+    assert [(p["element"], p["characters"]) for p in r["details"]["problems"]] == [("p.shout", "XZ")]
+
+
+def test_an_emoji_fails_fonts(model, tmp_path):
+    doc = font_page(model, body_extra='<p class="mood">Migration \N{GRINNING FACE}</p>\n')
+    r = failed(run(model, tmp_path, doc, ["fonts"]), "fonts")
+    assert [(p["element"], p["characters"]) for p in r["details"]["problems"]] == [("p.mood", "\N{GRINNING FACE}")]
+    assert "p.mood" in r["summary"] and "(U+1F600)" in r["summary"]
+    # The text around it, in the embedded face, is not counted against its element.
+    doc = font_page(model, body_extra='<p class="mood">Migration <span>\N{GRINNING FACE}</span></p>\n')
+    r = failed(run(model, tmp_path, doc, ["fonts"]), "fonts")
+    assert [p["element"] for p in r["details"]["problems"]] == ["span"]
+
+
+def test_generated_text_is_checked_by_fonts(model, tmp_path):
+    # ::before content and list markers are set in the face too.
+    doc = font_page(model, page(model), css='main h1::before { content: "\\2192\\20"; }',
+                    body_extra="<ul><li>one</li></ul>\n")
+    r = failed(run(model, tmp_path, doc, ["fonts"]), "fonts")
+    found = {p["element"]: p["characters"] for p in r["details"]["problems"]}
+    assert found == {"h1::before": "\N{RIGHTWARDS ARROW}", "li::marker": "\N{BULLET}"}, found
+
+
+def test_css_font_matching_of_the_fonts_check():
+    from pressroom.checks.html import EmbeddedFace, matched_face, uncovered
+
+    faces = [EmbeddedFace("A", (400, 400), "normal", frozenset({0x61})),
+             EmbeddedFace("A", (700, 700), "normal", frozenset({0x62})),
+             EmbeddedFace("A", (400, 400), "italic", frozenset({0x63})),
+             EmbeddedFace("B", (100, 900), "normal", frozenset({0x64}))]
+    assert matched_face(faces, "a", 600, "normal").key == "A 700 normal"
+    assert matched_face(faces, "A", 500, "normal").key == "A 400 normal"
+    assert matched_face(faces, "A", 700, "italic").key == "A 400 italic"
+    assert matched_face(faces, "B", 300, "italic").key == "B 100-900 normal"
+    assert matched_face(faces, "C", 400, "normal") is None
+    # Each family of the stack falls back to the next; white space and format characters need no glyph.
+    assert uncovered(faces, "abcd \u00ad\u200d", ["A", "B", "serif"], 400, "normal") == (
+        ["b", "c"], "A 400 normal, B 100-900 normal")
 
 
 def test_a_missing_checker_is_a_failure(model, tmp_path, monkeypatch):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import tools
@@ -175,6 +176,192 @@ def reflow(ctx, path):
             problems.append(f"at {width} px content is cut off at the right edge{sticks}")
     details = {str(w): widths[w] for w in PHONES}
     return Outcome.from_problems(problems, f"no sideways scrolling at {' and '.join(map(str, PHONES))} px", details)
+
+
+# -- fonts -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmbeddedFace:
+    """An @font-face of the page with its font inline (a ``data:`` URI): what it covers."""
+
+    family: str
+    weights: tuple[int, int]
+    style: str
+    cmap: frozenset[int]
+
+    @property
+    def key(self) -> str:
+        lo, hi = self.weights
+        return f"{self.family} {lo if lo == hi else f'{lo}-{hi}'} {self.style}"
+
+
+def _css_value(tokens) -> str:
+    import tinycss2
+
+    return tinycss2.serialize(tokens).strip()
+
+
+def _families(value: str) -> list[str]:
+    """A font-family list, unquoted, as written (``"A B", C, serif``)."""
+    return [f.strip().strip("\"'").strip() for f in value.split(",") if f.strip()]
+
+
+def embedded_faces(path: Path) -> list[EmbeddedFace]:
+    """The page's @font-face rules (in its <style> elements) whose font is a ``data:`` URI,
+    each with the character map of its font (fontTools)."""
+    import base64
+    import io
+    import urllib.parse
+
+    import tinycss2
+    from fontTools.ttLib import TTFont
+    from lxml import etree
+
+    root = etree.fromstring(path.read_bytes(), etree.HTMLParser(encoding="utf-8"))
+    faces = []
+    for style in (root.iter("style") if root is not None else ()):
+        for rule in tinycss2.parse_stylesheet(style.text or "", skip_comments=True, skip_whitespace=True):
+            if rule.type != "at-rule" or rule.lower_at_keyword != "font-face":
+                continue
+            decls = {d.lower_name: d.value for d in tinycss2.parse_declaration_list(
+                rule.content, skip_comments=True, skip_whitespace=True) if d.type == "declaration"}
+            if "font-family" not in decls or "src" not in decls:
+                continue
+            family = _families(_css_value(decls["font-family"]))[0]
+            weights = [int(float(w)) for w in _css_value(decls.get("font-weight", [])).split()
+                       if w.replace(".", "", 1).isdigit()] or [
+                {"bold": 700}.get(_css_value(decls.get("font-weight", [])), 400)]
+            style_value = (_css_value(decls.get("font-style", [])) or "normal").split()[0]
+            for token in decls["src"]:
+                if token.type == "url":
+                    href = token.value
+                elif token.type == "function" and token.lower_name == "url" and token.arguments:
+                    href = token.arguments[0].value
+                else:
+                    continue
+                if not href.startswith("data:") or "," not in href:
+                    continue
+                head, data = href[5:].split(",", 1)
+                raw = base64.b64decode(data) if head.endswith(";base64") else urllib.parse.unquote_to_bytes(data)
+                try:
+                    with TTFont(io.BytesIO(raw), lazy=True) as font:
+                        cmap = frozenset(font.getBestCmap() or {})
+                except Exception:  # noqa: BLE001 - a font fontTools cannot read covers nothing
+                    cmap = frozenset()
+                faces.append(EmbeddedFace(family, (min(weights), max(weights)), style_value, cmap))
+                break
+    return faces
+
+
+def _weight_order(desired: int, faces: list[EmbeddedFace]) -> list[EmbeddedFace]:
+    """CSS Fonts 4, font matching: the faces of one style, nearest weight first."""
+    def distance(face):
+        lo, hi = face.weights
+        if lo <= desired <= hi:
+            return (0, 0)
+        if 400 <= desired <= 500:
+            if desired < lo <= 500:
+                return (1, lo - desired)
+            if hi < desired:
+                return (2, desired - hi)
+            return (3, lo - desired)
+        if desired < 400:
+            return (1, desired - hi) if hi < desired else (2, lo - desired)
+        return (1, lo - desired) if lo > desired else (2, desired - hi)
+    return sorted(faces, key=distance)
+
+
+def matched_face(faces: list[EmbeddedFace], family: str, weight: int, style: str) -> EmbeddedFace | None:
+    """The face of ``family`` that CSS font matching picks for weight and style (style first:
+    italic, then oblique, then normal; or normal, oblique, italic), or None."""
+    same = [f for f in faces if f.family.casefold() == family.casefold()]
+    if not same:
+        return None
+    order = ["italic", "oblique", "normal"] if style == "italic" else (
+        ["oblique", "italic", "normal"] if style.startswith("oblique") else ["normal", "oblique", "italic"])
+    for s in order:
+        candidates = [f for f in same if f.style == s]
+        if candidates:
+            return _weight_order(weight, candidates)[0]
+    return None
+
+
+def _ignorable(ch: str) -> bool:
+    """A character no font needs to draw: white space, controls and format characters (soft
+    hyphen, joiners, bidi marks)."""
+    import unicodedata
+
+    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf")
+
+
+def uncovered(faces: list[EmbeddedFace], chars: str, families: list[str], weight: int, style: str
+              ) -> tuple[list[str], str]:
+    """The characters of ``chars`` that no face the family stack matches has (each family
+    falls back to the next), and the matched faces' keys."""
+    chain = [f for f in (matched_face(faces, fam, weight, style) for fam in families) if f is not None]
+    missing = sorted({c for c in chars if not _ignorable(c) and not any(ord(c) in f.cmap for f in chain)})
+    return missing, ", ".join(f.key for f in chain) or "none"
+
+
+def _chars(chars) -> str:
+    return " ".join(f"{c} (U+{ord(c):04X})" for c in chars)
+
+
+def font_report(elements: list[dict], faces: list[EmbeddedFace]) -> dict:
+    """The browser's fonts per element reduced to the failures, grouped and sorted: text drawn
+    in a system font (with the characters the element's embedded faces lack), and characters no
+    embedded face has although no system font drew them (a .notdef box)."""
+    groups: dict[tuple, dict] = {}
+    custom = set()
+    for el in elements:
+        system = sorted({f["family"] for f in el["fonts"] if not f["custom"] and f["own"] > 0})
+        custom |= {f["family"] for f in el["fonts"] if f["custom"] and f["own"] > 0}
+        try:
+            weight = int(float(el.get("weight") or 400))
+        except ValueError:
+            weight = {"bold": 700}.get(el.get("weight"), 400)
+        style = (el.get("style") or "normal").split()[0]
+        families = _families(el.get("family") or "")
+        missing, matched = uncovered(faces, el.get("chars") or "", families, weight, style)
+        if not system and not missing:
+            continue
+        key = (el["element"], weight, style, tuple(system), matched)
+        g = groups.setdefault(key, {"element": el["element"], "weight": weight, "style": style,
+                                    "system_fonts": system, "faces": matched, "characters": set(),
+                                    "elements": 0, "snippet": el.get("snippet") or ""})
+        g["characters"] |= set(missing)
+        g["elements"] += 1
+    problems = []
+    for key in sorted(groups):
+        g = groups[key]
+        g["characters"] = "".join(sorted(g["characters"]))
+        problems.append(g)
+    return {"width": None, "faces": sorted(f.key for f in faces), "drawn_in": sorted(custom), "problems": problems}
+
+
+def _font_problem(p: dict) -> str:
+    where = f"{p['element']} ({p['weight']} {p['style']}; faces {p['faces']})"
+    snippet = p["snippet"] if len(p["snippet"]) <= 40 else p["snippet"][:39] + "…"
+    chars = _chars(p["characters"]) if p["characters"] else "characters the faces have (added by the browser?)"
+    if p["system_fonts"]:
+        return f"{where}: {chars} drawn in the system font {', '.join(p['system_fonts'])}, in {snippet!r}"
+    return f"{where}: {chars} in no embedded face (drawn as .notdef), in {snippet!r}"
+
+
+@check("html", "fonts", "fonts: every character in an embedded face")
+def fonts(ctx, path):
+    result = _browser(ctx, path)
+    if failed := _failed_run(result):
+        return failed
+    found = result.get("fonts") or {}
+    report = font_report(found.get("elements") or [], embedded_faces(Path(path)))
+    report["width"] = found.get("width")
+    problems = [_font_problem(p) for p in report["problems"]]
+    if problems and len(problems) > 3:
+        problems = problems[:3] + [f"+{len(report['problems']) - 3} more"]
+    return Outcome.from_problems(problems, f"every character drawn in one of the page's {len(report['faces'])} "
+                                           f"embedded faces (at {report['width']} px)", report)
 
 
 def _axe(ctx, path, scheme: str) -> Outcome:

@@ -12,6 +12,12 @@
 //   widths       per viewport width (375, 320: a phone, mobile emulation): layout width,
 //                scrollWidth, clientWidth and the outermost elements that stick out
 //   axe          with --axe: axe-core's violations at 1280 px, light and dark colour scheme
+//   fonts        at 1280 px, through the DevTools protocol: each element (and ::before, ::after,
+//                ::marker) that sets text of its own, with the fonts Chromium drew that text in
+//                (CSS.getPlatformFontsForNode: family, PostScript name, web font or not, glyph
+//                count: "glyphs" for its whole inline content, "own" without its descendants'), its
+//                computed family stack, weight, style, and the characters of its own text (after
+//                text-transform) and a snippet; each element after its content
 // Nothing depends on timing: each step waits for the load event, the fonts and two frames.
 // File paths are reported as the file's name only, so the result is the same in any folder.
 
@@ -138,6 +144,128 @@ async function runAxe(page, scheme) {
   return raw;
 }
 
+// The element's name as the reports give it: tag#id.class.class.
+function nodeName(node) {
+  const attrs = {};
+  for (let i = 0; i + 1 < (node.attributes || []).length; i += 2) attrs[node.attributes[i]] = node.attributes[i + 1];
+  let s = node.localName || node.nodeName.toLowerCase();
+  if (attrs.id) s += "#" + attrs.id;
+  for (const c of (attrs.class || "").split(/\s+/).filter(Boolean)) s += "." + c;
+  return { name: s, attrs };
+}
+
+// The text of a pseudo-element's computed `content` (strings and attr(); a counter is given as
+// the digits), or of a ::marker from its list-style-type; "" when it cannot be told.
+function pseudoText(type, style, parent, index) {
+  const content = style.content || "normal";
+  let out = "";
+  if (content !== "normal" && content !== "none") {
+    const re = /"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|attr\(\s*([\w-]+)\s*\)|counters?\([^)]*\)/g;
+    for (const m of content.matchAll(re)) {
+      if (m[1] !== undefined || m[2] !== undefined) {
+        out += (m[1] ?? m[2]).replace(/\\([0-9a-fA-F]{1,6})\s?/g, (_, h) => String.fromCodePoint(parseInt(h, 16)))
+          .replace(/\\(.)/g, "$1");
+      } else if (m[3]) out += parent.attrs[m[3]] || "";
+      else out += "0123456789";
+    }
+    return out;
+  }
+  if (type !== "marker") return "";
+  const lst = style["list-style-type"] || "";
+  const quoted = lst.match(/^"(.*)"$/);
+  if (quoted) return quoted[1].replace(/\\([0-9a-fA-F]{1,6})\s?/g, (_, h) => String.fromCodePoint(parseInt(h, 16)));
+  const digits = { "decimal": "0123456789", "arabic-indic": "٠١٢٣٤٥٦٧٨٩", "persian": "۰۱۲۳۴۵۶۷۸۹",
+    "cjk-decimal": "〇一二三四五六七八九" }[lst];
+  if (digits) {
+    const n = String(index);
+    return [...n].map((d) => digits[Number(d)]).join("") + (lst === "cjk-decimal" ? "、" : ". ");
+  }
+  return { disc: "• ", circle: "◦ ", square: "▪ ", "disclosure-closed": "▸ ", "disclosure-open": "▾ " }[lst] || "";
+}
+
+function transformed(text, transform) {
+  if (transform === "uppercase") return text.toUpperCase();
+  if (transform === "lowercase") return text.toLowerCase();
+  if (transform === "capitalize") return text + text.toUpperCase();
+  return text;
+}
+
+// Which fonts drew the text of each element: the DevTools protocol's platform fonts for every
+// element with text children of its own, and for its ::before, ::after and ::marker.
+async function platformFonts(page) {
+  const cdp = await page.createCDPSession();
+  await cdp.send("DOM.enable");
+  await cdp.send("CSS.enable");
+  const { root } = await cdp.send("DOM.getDocument", { depth: -1 });
+  const wanted = ["font-family", "font-weight", "font-style", "text-transform", "content", "list-style-type"];
+  const styleOf = async (nodeId) => {
+    const { computedStyle } = await cdp.send("CSS.getComputedStyleForNode", { nodeId });
+    return Object.fromEntries(computedStyle.filter((p) => wanted.includes(p.name)).map((p) => [p.name, p.value]));
+  };
+  const skip = new Set(["head", "script", "style", "template", "noscript"]);
+  const out = [];
+  const key = (f) => `${f.family}\u0000${f.postscript}\u0000${f.custom}`;
+  // An element's fonts are those of its whole inline content (its inline descendants and its
+  // pseudo-elements too): what they report is taken off, so each counts its own glyphs ("own").
+  const add = async (nodeId, name, text, inner = []) => {
+    const { fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId });
+    if (!fonts.length) return null; // not laid out (display: none, ...)
+    const style = await styleOf(nodeId);
+    const t = text === null ? null : transformed(text, style["text-transform"]);
+    const taken = new Map();
+    for (const e of inner) for (const f of e.fonts) taken.set(key(f), (taken.get(key(f)) || 0) + f.own);
+    const entry = {
+      element: name,
+      fonts: fonts.map((f) => ({ family: f.familyName, postscript: f.postScriptName, custom: f.isCustomFont,
+        glyphs: f.glyphCount })).map((f) => ({ ...f, own: Math.max(0, f.glyphs - (taken.get(key(f)) || 0)) }))
+        .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)),
+      family: style["font-family"], weight: style["font-weight"], style: style["font-style"],
+      chars: t === null ? null : [...new Set(t)].sort().join(""),
+      snippet: t === null ? null : t.replace(/\s+/g, " ").trim().slice(0, 80),
+    };
+    out.push(entry);
+    return entry;
+  };
+  // The entries of node's subtree, in document order (an element after its content).
+  const walk = async (node, index) => {
+    const found = [];
+    if (node.nodeType === 1) {
+      const me = nodeName(node);
+      if (skip.has(node.localName)) return found;
+      const pseudo = Object.fromEntries((node.pseudoElements || []).map((p) => [p.pseudoType, p]));
+      for (const type of ["marker", "before"]) {
+        if (!pseudo[type]) continue;
+        const style = await styleOf(pseudo[type].nodeId);
+        const e = await add(pseudo[type].nodeId, `${me.name}::${type}`, pseudoText(type, style, me, index));
+        if (e) found.push(e);
+      }
+      let n = 0;
+      const start = node.localName === "ol" && me.attrs.start ? Number(me.attrs.start) - 1 : 0;
+      for (const c of node.children || []) {
+        if (c.nodeType === 1 && c.localName === "li") n++;
+        found.push(...await walk(c, start + n));
+      }
+      if (pseudo.after) {
+        const style = await styleOf(pseudo.after.nodeId);
+        const e = await add(pseudo.after.nodeId, `${me.name}::after`, pseudoText("after", style, me, index));
+        if (e) found.push(e);
+      }
+      const text = (node.children || []).filter((c) => c.nodeType === 3).map((c) => c.nodeValue).join("");
+      if (text.trim()) {
+        const e = await add(node.nodeId, me.name, text, found);
+        if (e) found.push(e);
+      }
+    } else {
+      for (const c of node.children || []) found.push(...await walk(c, 0));
+      if (node.contentDocument) found.push(...await walk(node.contentDocument, 0));
+    }
+    return found;
+  };
+  await walk(root, 0);
+  await cdp.detach();
+  return out;
+}
+
 function unique(items) {
   const seen = new Set();
   return items.filter((x) => {
@@ -167,7 +295,7 @@ async function main() {
       "--disable-background-networking", "--disable-component-update", "--disable-sync",
       "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND", "--font-render-hinting=none"],
   });
-  const result = { file: base, requests: [], csp: [], console: [], page: null, widths: {}, axe: null };
+  const result = { file: base, requests: [], csp: [], console: [], page: null, widths: {}, axe: null, fonts: null };
   try {
     const page = await browser.newPage();
     page.setDefaultTimeout(TIMEOUT);
@@ -214,6 +342,8 @@ async function main() {
       await viewport(page, shot.width, shot.width < 800);
       await page.screenshot({ path: shot.file, fullPage: true, captureBeyondViewport: true });
     }
+    await viewport(page, DESKTOP, false);
+    result.fonts = { width: DESKTOP, elements: await platformFonts(page) };
     if (args.axe) {
       await viewport(page, DESKTOP, false);
       // DevTools evaluation is not subject to the page's Content-Security-Policy.
