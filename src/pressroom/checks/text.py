@@ -479,10 +479,15 @@ def xhtml_text(data: bytes, html: bool = False) -> str:
 def html_text(path: Path) -> str:
     """The text of the web edition's body as a browser shows it: no <head>, <script>, <style> or
     <template> (JSON-LD, CSS and fonts are not text a reader reads)."""
-    import lxml.html
+    import xml.etree.ElementTree as ET
+
+    import tinyhtml5
     from lxml import etree
 
-    root = lxml.html.document_fromstring(path.read_bytes(), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    # An HTML5 parser, as browsers parse the page (libxml2's HTML 4 parser does not know that
+    # <wbr> is empty: it nests what follows each one, and past its depth limit drops the text).
+    tree = tinyhtml5.parse(path.read_bytes(), namespace_html_elements=False, transport_encoding="utf-8")
+    root = etree.fromstring(ET.tostring(tree, encoding="utf-8"))
     etree.strip_elements(root, "script", "style", "template", "head", etree.Comment, with_tail=False)
     body = root.find("body")
     parts: list[str] = []
