@@ -43,6 +43,39 @@ def photo_bytes(image) -> bytes:
     return data
 
 
+def open_upright(data: bytes):
+    """The photo's pixels turned upright (EXIF orientation), with what the editions convert by:
+    (image, format, ICC profile or None, original mode, has transparency, was turned)."""
+    from PIL import Image, ImageOps
+
+    with Image.open(io.BytesIO(data)) as src:
+        src.load()
+        fmt, icc, mode = src.format, src.info.get("icc_profile"), src.mode
+        transparent = "transparency" in src.info or mode in ("RGBA", "LA", "PA", "La", "RGBa")
+        rotated = src.getexif().get(0x0112, 1) not in (None, 1)
+        img = ImageOps.exif_transpose(src) if rotated else src.copy()
+    return img, fmt, icc, mode, transparent, rotated
+
+
+def flatten(img, mode: str, transparent: bool):
+    """``img`` in L, RGB or CMYK: transparency flattened on white, 16- and 32-bit grey scaled to
+    8 bits (a plain convert clips every value above 255 to white), 1-bit as L, others as RGB."""
+    from PIL import Image
+
+    if transparent:
+        img = img.convert("LA" if mode in ("L", "LA", "La") else "RGBA")
+        base = Image.new(img.mode[:-1], img.size, "white")
+        base.paste(img, mask=img.getchannel("A"))
+        return base
+    if img.mode.startswith("I") or img.mode == "F":
+        return grey_to_8_bits(img)
+    if img.mode == "1":
+        return img.convert("L")
+    if img.mode not in ("L", "RGB", "CMYK"):
+        return img.convert("RGB")
+    return img
+
+
 def grey_to_8_bits(img):
     """An I;16, I or F greyscale image as L, its full range kept (16-bit PNGs hold 0–65535)."""
     if img.mode == "F":

@@ -19,33 +19,15 @@ def prepare_image(data: bytes, edition: str, profile: Path | None) -> bytes | No
     screen: photos with an embedded profile, or in CMYK, are converted to sRGB.
     Both: EXIF orientation is applied and transparency is flattened on white.
     """
-    from PIL import Image, ImageCms, ImageOps
+    from PIL import ImageCms
 
-    from ...photo import grey_to_8_bits
+    from ...photo import flatten, open_upright
 
-    with Image.open(io.BytesIO(data)) as src:
-        src.load()
-        fmt, icc, mode = src.format, src.info.get("icc_profile"), src.mode
-        transparent = "transparency" in src.info or mode in ("RGBA", "LA", "PA", "La", "RGBa")
-        rotated = src.getexif().get(0x0112, 1) not in (None, 1)
-        img = ImageOps.exif_transpose(src) if rotated else src.copy()
+    img, fmt, icc, mode, transparent, rotated = open_upright(data)
     untouched = not (rotated or icc or transparent)
     if untouched and mode in (("L", "CMYK") if edition == "print" else ("L", "RGB")):
         return None
-
-    # Flatten to L, RGB or CMYK.
-    if transparent:
-        img = img.convert("LA" if mode in ("L", "LA", "La") else "RGBA")
-        base = Image.new(img.mode[:-1], img.size, "white")
-        base.paste(img, mask=img.getchannel("A"))
-        img = base
-    elif img.mode.startswith("I") or img.mode == "F":
-        # 16- and 32-bit grey: scale to 8 bits (a plain convert clips every value above 255 to white).
-        img = grey_to_8_bits(img)
-    elif img.mode == "1":
-        img = img.convert("L")
-    elif img.mode not in ("L", "RGB", "CMYK"):
-        img = img.convert("RGB")
+    img = flatten(img, mode, transparent)
     src_profile = ImageCms.ImageCmsProfile(io.BytesIO(icc)) if icc else None
     srgb = ImageCms.createProfile("sRGB")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import io
 
-from ...photo import grey_to_8_bits, photo_bytes
+from ...photo import flatten, open_upright, photo_bytes
 
 
 def data_uri(image, max_width: int, quality: int) -> tuple[str, int, int]:
@@ -18,31 +18,15 @@ def data_uri(image, max_width: int, quality: int) -> tuple[str, int, int]:
     flattened on white if it has transparency, scaled down to ``max_width`` (Lanczos) and saved
     again: JPEG at ``quality`` from a JPEG, PNG otherwise, without its metadata (EXIF, XMP).
     """
-    from PIL import Image, ImageCms, ImageOps
+    from PIL import Image, ImageCms
 
     data = photo_bytes(image)
-    with Image.open(io.BytesIO(data)) as src:
-        src.load()
-        fmt, icc, mode = src.format, src.info.get("icc_profile"), src.mode
-        transparent = "transparency" in src.info or mode in ("RGBA", "LA", "PA", "La", "RGBa")
-        rotated = src.getexif().get(0x0112, 1) not in (None, 1)
-        img = ImageOps.exif_transpose(src) if rotated else src.copy()
+    img, fmt, icc, mode, transparent, rotated = open_upright(data)
     media = "image/jpeg" if fmt == "JPEG" else "image/png"
     if (fmt in ("JPEG", "PNG") and mode in ("L", "RGB") and not (rotated or icc or transparent)
             and img.width <= max_width):
         return _uri(media, data), img.width, img.height
-
-    if transparent:
-        img = img.convert("LA" if mode in ("L", "LA", "La") else "RGBA")
-        base = Image.new(img.mode[:-1], img.size, "white")
-        base.paste(img, mask=img.getchannel("A"))
-        img = base
-    elif img.mode.startswith("I") or img.mode == "F":
-        img = grey_to_8_bits(img)
-    elif img.mode == "1":
-        img = img.convert("L")
-    elif img.mode not in ("L", "RGB", "CMYK"):
-        img = img.convert("RGB")
+    img = flatten(img, mode, transparent)
     if icc and img.mode in ("RGB", "CMYK"):
         img = ImageCms.profileToProfile(img, ImageCms.ImageCmsProfile(io.BytesIO(icc)),
                                         ImageCms.createProfile("sRGB"), outputMode="RGB")
