@@ -407,3 +407,16 @@ def test_a_photo_whose_profile_is_not_its_colours_is_refused(tmp_path):
     proc = run_cli("model", src, "-o", tmp_path / "p.json", check=False)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
     assert "has RGB pixels but a CMYK colour profile" in proc.stderr
+
+
+def test_calls_side_by_side_are_set_apart_and_long_numbers_have_room(tmp_path):
+    src = tmp_path / "n.md"
+    src.write_text("---\ntitle: T\ndate: 2024-01-01\nlang: en\n---\n\n## Q?\n\nThree notes[^a][^b][^c] and one[^d].\n\n"
+                   "998. first\n999. second\n1000. third\n\n[^a]: A.\n\n[^b]: B.\n\n[^c]: C.\n\n[^d]: D.\n",
+                   encoding="utf-8")
+    _, root = page(src, tmp_path)
+    calls = [sup.text_content() for sup in root.xpath("//sup[a[@role='doc-noteref']]")]
+    assert calls == ["1", ",2", ",3", "4"]
+    ol = root.xpath("//ol")[0]
+    assert ol.get("start") == "998" and ol.get("class") == "digits-4"
+    assert "ol.digits-4 {" in (ROOT / "styles" / "web.css").read_text(encoding="utf-8")
