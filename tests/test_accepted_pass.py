@@ -64,6 +64,21 @@ def test_the_arabic_source_it_found_keeps_its_words(tmp_path):
     assert fidelity(interview, text, pages=PageText(interview, pdf_pages(text)), kind="print").ok
 
 
+@pytest.mark.xfail(strict=True, reason="a right-to-left display line with no Arabic letter falls back to one "
+                                       "ActualText that pdftotext reads in drawing order (found by the property test)")
+def test_a_right_to_left_display_line_without_arabic_keeps_its_order(tmp_path):
+    from pressroom.checks.text import PageText, fidelity, pdf_pages, pdf_text
+
+    source = tmp_path / "src" / "generated.md"
+    source.parent.mkdir()
+    source.write_text(RTL_NEUTRAL, encoding="utf-8")
+    assert _known(RTL_NEUTRAL)
+    build_all(source, tmp_path)
+    interview = transforms.apply(reader.read(source), open_styles())
+    text = pdf_text(tmp_path / "generated.screen.pdf")
+    assert fidelity(interview, text, pages=PageText(interview, pdf_pages(text)), kind="screen").ok
+
+
 def test_the_quick_checks_exist():
     """Every check named above is registered (a renamed check must not silently drop out)."""
     names = {(c.kind, c.name) for c in REGISTRY}
@@ -78,15 +93,46 @@ def test_the_quick_checks_exist():
 #: around it, and text fidelity fails. Sources with one are left out of the property until then.
 #: Also left out: a combining mark with no letter before it (at the start of a code span or a
 #: word, after markup), which pdftotext moves to another word.
+#: Also found (the same defect as ARABIC_MIXED): on a right-to-left page, a title or standfirst
+#: with no Arabic letter and a neutral mark at its end ("~Ӗ×") falls back to one ActualText that
+#: pdftotext reads in the order the line is drawn ("×Ӗ~"). Sources with one are left out too.
+RTL_NEUTRAL = ('---\ntitle: ÚĹXu\ndate: 2061-06-25\nlang: ar\nsubtitle: ~Ӗ×\n---\n\n## ľÙÅ<\n\n'
+               '> > > <mailto:press@example.org>\n')
+
+
+def _rtl_display_line_without_arabic(text: str) -> bool:
+    import unicodedata
+
+    import yaml
+
+    try:
+        fm = yaml.safe_load(text.split("---", 2)[1]) or {}
+    except Exception:
+        return False
+    if not isinstance(fm, dict) or str(fm.get("lang", "")).split("-")[0] != "ar":
+        return False
+    for key in ("title", "subtitle"):
+        line = str(fm.get(key) or "").strip()
+        if line and not any("\u0600" <= c <= "\u06ff" for c in line) and any(
+                unicodedata.category(c)[0] in "PS" for c in line):
+            return True
+    return False
+
+
 def _known(text: str) -> bool:
     import unicodedata
+
+    if _rtl_display_line_without_arabic(text):
+        return True
 
     def mark(c):
         return unicodedata.category(c) in ("Mn", "Me")
 
     # Any mark that NFC cannot compose with its letter (ā̷: a + macron composes, the overlay
     # U+0337 does not) is drawn as a glyph of its own, and pdftotext puts a space before it.
-    text = unicodedata.normalize("NFC", text)
+    # NFKC, as the text check compares: a spacing mark such as the macron ¯ (U+00AF) is a space
+    # and a combining macron there, a mark with no letter before it.
+    text = unicodedata.normalize("NFKC", text)
     return any(mark(c) and not 0x591 <= ord(c) <= 0x6FF for c in text)  # Arabic vowel marks apart
 
 
