@@ -101,9 +101,7 @@ def ace(ctx, path):
     cmd = tools.ace_command()
     if cmd is None:
         raise ToolMissing("Ace by DAISY (make .venv/ace/.installed)")
-    browser = tools.chromium()
-    if browser is None:
-        raise ToolMissing("chromium (Ace runs the EPUB in it; Debian package chromium)")
+    browser = tools.need_chromium("Ace runs the EPUB in it")
     work = ctx.scratch("ace")
     env = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=browser, PUPPETEER_SKIP_DOWNLOAD="1")
     proc = run_tool([*cmd, "--silent", "--force", "--outdir", str(work / "out"), "--tempdir", str(work / "tmp"),

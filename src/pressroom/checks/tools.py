@@ -85,6 +85,16 @@ def _npm_version(name: str) -> str:
         return "missing"
 
 
+def need_chromium(what: str) -> str:
+    """The system's Chromium, or ToolMissing naming ``what`` runs in it."""
+    from .core import ToolMissing
+
+    browser = chromium()
+    if browser is None:
+        raise ToolMissing(f"chromium ({what}; Debian package chromium)")
+    return browser
+
+
 def chromium() -> str | None:
     env = os.environ.get("PUPPETEER_EXECUTABLE_PATH")
     if env and Path(env).exists():

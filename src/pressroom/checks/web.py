@@ -32,9 +32,7 @@ def _command(path: Path, axe: bool, shots: list[tuple[int, Path]]) -> list[str]:
     modules = tools.web_modules()
     if modules is None:
         raise ToolMissing("the web edition's checkers (make .venv/web/.installed)")
-    browser = tools.chromium()
-    if browser is None:
-        raise ToolMissing("chromium (the web edition is loaded in it; Debian package chromium)")
+    browser = tools.need_chromium("the web edition is loaded in it")
     from .. import deps
 
     deps.note(SCRIPT)  # node reads it, not Python: the check's dependency file names it
