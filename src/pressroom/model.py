@@ -179,6 +179,21 @@ RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv",
 
 
 @dataclass(frozen=True)
+class Edition:
+    """Another language edition of the same publication: a source beside this one whose name
+    differs by its language suffix (``x.md``, ``x.fr.md``). Its files are built beside this
+    one's, named by ``source_name`` (``build/x.fr.html``)."""
+
+    lang: str
+    title: str
+    #: Its publication identifier (``identifiers.identifier`` of its metadata).
+    identifier: str
+    source_name: str
+    #: Its web edition's canonical address, or "".
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class Interview:
     meta: Metadata
     interviewer: Person | None
@@ -193,6 +208,8 @@ class Interview:
     #: "image.caption", "image.credit", "interviewer.bio", "interviewee.role". The plain value
     #: stays in its field, for metadata, bookmarks and running heads.
     styled: tuple[tuple[str, tuple[Inline, ...]], ...] = field(default=())
+    #: The publication's other language editions, by language tag (the reader finds them).
+    editions: tuple[Edition, ...] = field(default=())
 
     def inlines_of(self, key: str, plain: str) -> tuple[Inline, ...]:
         """What to set for the front-matter value ``key`` (whose plain text is ``plain``)."""
@@ -213,7 +230,7 @@ SCHEMA = 1
 TYPES = {cls.__name__: cls for cls in (
     Text, Emphasis, Strong, Code, Superscript, Link, LineBreak, NoteRef,
     Paragraph, BlockQuote, ListItem, List,
-    Person, Image, Exchange, Footnote, Metadata, Interview)}
+    Person, Image, Exchange, Footnote, Metadata, Edition, Interview)}
 
 
 class ModelFileError(ValueError):

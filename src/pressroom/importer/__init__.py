@@ -45,6 +45,10 @@ def import_docx(docx: str | os.PathLike, output: str | os.PathLike, styles, lang
     with open(styles.path("strings.json"), encoding="utf-8") as f:
         strings_table = json.load(f)
     pkg = Package(docx)
+    if not lang:  # source/x.fr.md is the French edition (reader/editions.py): its lang is fr
+        from ..reader.editions import suffix_language
+
+        lang = suffix_language(Path(output).name.removesuffix(".md")) or None
     try:
         imported = Reader(pkg, strings_table, styles.typography).read(lang)
     finally:
@@ -61,7 +65,7 @@ def import_docx(docx: str | os.PathLike, output: str | os.PathLike, styles, lang
     if "image" in imported.front and photo_file:
         imported.front["image"] = {"file": photo_file, **imported.front["image"]}
     text = source(imported.front, imported.intro, imported.exchanges, imported.notes)
-    _check(name, text, imported, photo_file)
+    _check(name, text, imported, photo_file, output)
     files.insert(0, (str(output), text.encode("utf-8")))
     return Result(files, imported.messages)
 
@@ -81,7 +85,7 @@ def _photo_name(imported: Imported, output: Path, data: bytes, ext: str) -> str 
     return None
 
 
-def _check(name: str, text: str, imported: Imported, photo_file: str | None) -> None:
+def _check(name: str, text: str, imported: Imported, photo_file: str | None, output: Path) -> None:
     """The project's reader must read the source back: a translator who deleted every answer to
     a question, or typed a character no output can hold, gets the reader's own message here,
     and nothing is written."""
@@ -91,7 +95,7 @@ def _check(name: str, text: str, imported: Imported, photo_file: str | None) -> 
         if photo_file and imported.photo is not None:
             Path(tmp, photo_file).write_bytes(imported.photo[0])
         try:
-            reader.parse(text, name="imported source", base_dir=tmp)
+            reader.parse(text, name=str(Path(tmp, Path(output).name)), base_dir=tmp)
         except SourceError as e:
             raise DocxError(name, f"the source made of it would be refused: line {e.line}: {e.message}",
                             e.hint or "correct the document and import again") from None

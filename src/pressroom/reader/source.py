@@ -13,12 +13,14 @@ from typing import Any
 from .. import model as m
 from ..errors import SourceError
 from .body import _MD, Body
+from .editions import EditionChecks
 from .front_matter import FrontMatter
 from .limits import _MD_MAX_NESTING, MAX_FRONT_MATTER, MAX_NESTING, MAX_SOURCE_BYTES, LimitChecks, _decode
 
 
-def read(path: str | os.PathLike) -> m.Interview:
-    """Read one source file into the model, or raise ``SourceError``."""
+def read(path: str | os.PathLike, editions: bool = True) -> m.Interview:
+    """Read one source file into the model, or raise ``SourceError``; with ``editions``, also
+    the other language editions beside it (their languages, titles and identifiers)."""
     path = Path(path)
     name = str(path)
     try:
@@ -40,25 +42,40 @@ def read(path: str | os.PathLike) -> m.Interview:
             name, 1, f"source is larger than {MAX_SOURCE_BYTES // 1024} KiB",
             "split the interview into several sources",
         )
-    return parse(raw, name=name, base_dir=path.resolve().parent)
+    return parse(raw, name=name, base_dir=path.resolve().parent, editions=editions)
 
 
-def parse(data: bytes | str, name: str = "<source>", base_dir: str | os.PathLike | None = None) -> m.Interview:
-    """Parse source text (bytes or str) into the model, or raise ``SourceError``."""
+def parse(data: bytes | str, name: str = "<source>", base_dir: str | os.PathLike | None = None,
+          editions: bool = False) -> m.Interview:
+    """Parse source text (bytes or str) into the model, or raise ``SourceError``. With
+    ``editions``, the publication's other language editions are read from ``base_dir``
+    (editions.py)."""
     text = _decode(data, name)
     try:
-        return _Reader(text, name, Path(base_dir) if base_dir else None).interview()
+        return _Reader(text, name, Path(base_dir) if base_dir else None, editions).interview()
     except RecursionError:  # pragma: no cover - the limits (limits.py) should make this unreachable
         raise SourceError(name, 1, "the source is nested too deeply to read",
                           f"keep quotes and lists within {MAX_NESTING} levels") from None
 
 
-class _Reader(LimitChecks, FrontMatter, Body):
+def source_lines(path: str | os.PathLike) -> dict:
+    """Where the parts of a source are, for checks that name a line of it: ``questions`` (the
+    line of each question, in order), ``date``, ``image`` and ``lang`` (their keys' lines)."""
+    path = Path(path)
+    text = _decode(path.read_bytes(), str(path))
+    r = _Reader(text, str(path), path.resolve().parent)
+    r.interview()
+    questions = [t.map[0] + 1 for t in _MD.parse(text, {}) if t.type == "heading_open" and t.tag == "h2" and t.map]
+    return {"questions": questions, **{k: r.key_line(k) for k in ("date", "image", "lang", "title")}}
+
+
+class _Reader(LimitChecks, FrontMatter, Body, EditionChecks):
     """One source's text read into the model: the limits (limits.py), then the front matter
     (front_matter.py) and the body (body.py) of what markdown-it makes of it."""
 
-    def __init__(self, text: str, name: str, base_dir: Path | None):
+    def __init__(self, text: str, name: str, base_dir: Path | None, editions: bool = False):
         self.text = text
+        self.find_editions = editions
         self.name = name
         self.base_dir = base_dir
         self.lines = text.split("\n")
@@ -98,6 +115,7 @@ class _Reader(LimitChecks, FrontMatter, Body):
             raise self.error(1, f"front matter is longer than {MAX_FRONT_MATTER // 1024} KiB",
                              "keep only the metadata between the '---' lines")
         meta, people, image = self.front_matter(fm.content)
+        self.own_edition(meta)
         self.footnote_env = env.get("footnotes", {})
         self.note_numbers: dict[str, int] = {}
         intro, exchanges, notes = self.body(tokens[1:])
@@ -113,4 +131,5 @@ class _Reader(LimitChecks, FrontMatter, Body):
             exchanges=exchanges,
             notes=notes,
             source_name=Path(self.name).stem,
+            editions=self.editions(meta, lambda p: read(p, editions=False)) if self.find_editions else (),
         )
