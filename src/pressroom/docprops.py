@@ -74,6 +74,11 @@ def properties_xml(iv: m.Interview) -> bytes:
         chunks = [value[i:i + CHUNK] for i in range(0, len(value), CHUNK)]
         for n, chunk in enumerate(chunks, 1):
             props.append((PREFIX + key + (f".{n}" if n > 1 else ""), chunk))
+    # The publication's other language editions (``pressroom-edition-fr``: its identifier), for
+    # whoever files the document; not front matter, so the importer leaves them (the reader
+    # finds a source's editions beside it).
+    for edition in iv.editions:
+        props.append((f"{PREFIX}edition-{edition.lang}", _CONTROL.sub("", edition.identifier)))
     body = "".join(
         f'<property fmtid="{FMTID}" pid="{pid}" name={quoteattr(name)}><vt:lpwstr>{escape(value)}</vt:lpwstr></property>'
         for pid, (name, value) in enumerate(props, 2))

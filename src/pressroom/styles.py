@@ -151,6 +151,11 @@ class Strings:
     def get(self, key: str, **fields) -> str:
         return self[key].format(**fields)
 
+    def own(self, key: str):
+        """The language's own value of ``key``, or None (no English fallback): a language's
+        name in that language, say."""
+        return self._own.get(key)
+
     def date(self, d: _dt.date) -> str:
         month = self["months"][d.month - 1]
         # Optional per-language day forms, e.g. French "1er" for the first of the month.

@@ -74,6 +74,11 @@ def _package(interview, styles, strings, chapter: bytes, markers: list[int], cov
     book.add_metadata("DC", "date", meta.date.isoformat())
     for kw in meta.keywords:
         book.add_metadata("DC", "subject", kw)
+    # The publication's other language editions, by their identifiers (each refined with its
+    # language), so that a library links the French EPUB to the English one.
+    for n, edition in enumerate(interview.editions, 1):
+        book.add_metadata("DC", "relation", edition.identifier, {"id": f"edition-{n}"})
+        book.add_metadata(None, "meta", edition.lang, {"refines": f"#edition-{n}", "property": "dcterms:language"})
 
     def prop(name, value, **extra):
         book.add_metadata(None, "meta", value, {"property": name, **extra})

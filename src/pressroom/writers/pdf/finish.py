@@ -69,6 +69,8 @@ class _Finisher:
             self.screen_fixes(pdf)
             self.margins_as_artifacts(pdf)
             self.markers_in_reading_order(pdf)
+        if self.iv.editions:
+            self.editions_xmp(pdf)
         if self.problems:
             raise BuildError("; ".join(self.problems))
 
@@ -477,6 +479,22 @@ class _Finisher:
         if n != 1:
             self.problems.append("could not set the XMP DocumentID")
         return data
+
+    def editions_xmp(self, pdf):
+        """Both editions: the publication's other language editions, by their identifiers, as
+        the XMP's ``dc:relation`` (a bag of text, Dublin Core's predefined property)."""
+        import pydyf
+
+        items = "".join(f"<rdf:li>{escape(e.identifier)}</rdf:li>" for e in self.iv.editions)
+        block = f'<rdf:Description rdf:about=""><dc:relation><rdf:Bag>{items}</rdf:Bag></dc:relation></rdf:Description>'
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
+                data, n = re.subn(rb"</rdf:RDF>", lambda _: block.encode() + b"</rdf:RDF>", _stream_bytes(obj), count=1)
+                if n != 1:
+                    self.problems.append("could not name the other language editions in the XMP")
+                obj.stream = [data]
+                return
+        self.problems.append("the PDF has no XMP metadata to name the other language editions in")
 
     # print: nothing in RGB -------------------------------------------------------------
     def check_no_rgb(self, pdf):

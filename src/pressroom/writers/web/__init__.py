@@ -49,7 +49,7 @@ def write(interview: m.Interview, styles: Styles) -> bytes:
         size = (width, height)
     root = H.build(interview, strings, H.HtmlOptions(footnotes="aside", placeholder="caption", image_src=src, web=True))
     _plain_html(root)
-    _web_semantics(root, interview, strings, size)
+    _web_semantics(root, interview, strings, size, styles.strings)
     css = _stylesheet(root, styles, settings)
     _head(root, interview, settings, css, size)
     text = lxml_html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode", method="html")
@@ -71,11 +71,47 @@ def _plain_html(root) -> None:
     etree.cleanup_namespaces(root)
 
 
-def _web_semantics(root, iv: m.Interview, strings, size) -> None:
+def alternates(iv: m.Interview) -> list[tuple[str, str, str]]:
+    """The publication's language editions, this one included, as (lang, address, title), by
+    language: an edition's canonical address (front matter ``url``), else its page's file name,
+    which ``make`` writes beside this one (``x.fr.html``)."""
+    own = (iv.meta.lang, iv.meta.url or f"{iv.source_name}.html", iv.meta.title)
+    others = [(e.lang, e.url or f"{e.source_name}.html", e.title) for e in iv.editions]
+    return sorted([own, *others], key=lambda x: x[0].lower())
+
+
+def _editions_nav(body, main, iv: m.Interview, strings, languages) -> None:
+    """A skip link, then the language switcher: each edition by its name in its own language,
+    this one marked as the current page."""
+    skip = etree.Element("a", {"class": "skip", "href": "#main"})
+    skip.text = strings["skip_to_content"]
+    nav = etree.Element("nav", {"class": "editions", "aria-label": strings["languages_label"]})
+    ul = etree.SubElement(nav, "ul")
+    for lang, href, _title in alternates(iv):
+        li = etree.SubElement(ul, "li")
+        name = languages(lang).own("language_name") or lang
+        if lang == iv.meta.lang:
+            el = etree.SubElement(li, "a", {"href": "#main", "aria-current": "page", "lang": lang})
+        else:
+            el = etree.SubElement(li, "a", {"href": href, "hreflang": lang, "lang": lang, "rel": "alternate"})
+        if languages(lang).own("language_name") and _direction(lang) != iv.meta.script_direction:
+            el.set("dir", _direction(lang))
+        el.text = name
+    body.insert(body.index(main), skip)
+    body.insert(body.index(main), nav)
+
+
+def _direction(lang: str) -> str:
+    return "rtl" if lang.split("-")[0].lower() in m.RTL_LANGUAGES else "ltr"
+
+
+def _web_semantics(root, iv: m.Interview, strings, size, languages) -> None:
     body = root.find("body")
     article = body.find("article")
     main = etree.SubElement(body, "main", {"id": "main"})
     main.append(article)
+    if iv.editions:
+        _editions_nav(body, main, iv, strings, languages)
     for img in article.iter("img"):
         if size:
             img.set("width", str(size[0]))
@@ -222,6 +258,9 @@ def _head(root, iv: m.Interview, settings: dict, css: str, size) -> None:
         head.append(etree.Element("meta", {attr: name, "content": content}))
     if iv.meta.url:
         head.append(etree.Element("link", {"rel": "canonical", "href": iv.meta.url}))
+    if iv.editions:  # every language edition, this one too (as search engines ask)
+        for lang, href, _title in alternates(iv):
+            head.append(etree.Element("link", {"rel": "alternate", "hreflang": lang, "href": href}))
     ld = etree.Element("script", {"type": "application/ld+json"})
     ld.text = ld_text
     head.append(ld)
