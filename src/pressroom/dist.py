@@ -59,7 +59,16 @@ def check_command(sources: list[str], build: Path, report: str | None = None, on
         if unknown:
             raise BuildError(f"unknown output {unknown[0]!r} for --only (choose from {', '.join(checks.KINDS)})")
     result = checks.run([Path(s) for s in sources], Path(build), kinds)
-    return _publish(result, build, report, quiet, stdout)
+    return _publish(_with_editions(result, sources, build), build, report, quiet, stdout)
+
+
+def _with_editions(result: dict, sources: list[str], build: Path) -> dict:
+    """The whole report with the comparison of each publication's language editions
+    (checks/editions.py); a mismatch fails the checks."""
+    from .checks import editions
+
+    compared = editions.check([Path(s) for s in sources], Path(build))
+    return {**result, "ok": result["ok"] and all(e["ok"] for e in compared), "editions": compared}
 
 
 def _publish(result: dict, build: Path, report: str | None, quiet: bool, stdout) -> int:
@@ -74,6 +83,9 @@ def _publish(result: dict, build: Path, report: str | None, quiet: bool, stdout)
     if not (quiet and result["ok"]):
         stdout.write(checks.table(result))
         stdout.flush()
+    for publication in result.get("editions", []):
+        for line in publication["problems"]:
+            print(line, file=sys.stderr)
     return 0 if result["ok"] else 1
 
 
@@ -314,7 +326,7 @@ def collect_command(sources: list[str], build: Path, report: str | None, quiet: 
         from .checks import tools
 
         versions = tools.versions()
-    return _publish(whole(reports, versions), build, report, quiet, stdout)
+    return _publish(_with_editions(whole(reports, versions), sources, build), build, report, quiet, stdout)
 
 
 def _sha256_file(path: Path) -> str:

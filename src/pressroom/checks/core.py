@@ -307,8 +307,17 @@ def table(report: dict) -> str:
     for src in report["sources"]:
         for r in src["results"]:
             counts[r["status"]] += 1
+    for pub in report.get("editions", []):
+        langs = ", ".join(pub["editions"])
+        if pub["ok"]:
+            lines.append(f"editions of {pub['publication']}: {langs}: they match (questions, answers, notes, list items, date, photo)")
+        else:
+            lines.append(f"editions of {pub['publication']}: {langs}: {len(pub['problems'])} mismatch(es) with "
+                         f"{pub['original']} (listed on stderr)")
     verdict = "all checks passed" if report["ok"] else "CHECKS FAILED"
-    lines.append(f"{verdict} ({counts['pass']} passed, {counts['fail']} failed, {counts['skip']} skipped)")
+    differ = sum(1 for pub in report.get("editions", []) if not pub["ok"])
+    editions = f"; the editions of {differ} publication(s) differ" if differ else ""
+    lines.append(f"{verdict} ({counts['pass']} passed, {counts['fail']} failed, {counts['skip']} skipped{editions})")
     lines.extend(hold_lines(report))
     return "\n".join(lines) + "\n"
 
