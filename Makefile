@@ -238,9 +238,8 @@ KIT_REST := $(KIT_LANG)
 $(foreach c,a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M N O P Q R S T U V W X Y Z 0 1 2 3 4 5 6 7 8 9 -,$(eval KIT_REST := $$(subst $(c),,$$(KIT_REST))))
 KIT_OK := $(if $(and $(KIT_LANG),$(if $(KIT_REST),,ok),$(filter 1,$(words $(KIT_LANG)))),$(shell printf '%s\n' '$(KIT_LANG)' | grep -Ex '[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*'))
 ifeq ($(KIT_OK),)
-kit:
-	@echo 'make kit: give the target language, e.g. make kit LANG=fr' >&2; exit 2
-else
+$(error make kit: give the target language, e.g. make kit LANG=fr)
+endif
 KIT_DIR  := $(BUILD)/kit/$(KIT_LANG)
 KIT_MK   := $(BUILD)/kit/$(KIT_LANG).mk
 KIT_DEPS := $(BUILD)/kit/$(KIT_LANG).deps
@@ -257,7 +256,6 @@ $(KIT_DIR)/%.$(KIT_LANG).docx: $(BUILD)/%.model.json $(BUILD)/options/trim $(STA
 $(KIT_DIR)/README.txt: $(KIT_MK) styles/kit/README.txt styles/strings.json $(STAMP)
 	$(call say,KIT,$@)
 	$(Q)$(KIT_PY) readme --lang $(KIT_LANG) -o $@ $(notdir $(KIT_FILES))
-endif
 endif
 
 # The release gate (src/pressroom/checks/): each output's checks are a target of their own,
