@@ -66,7 +66,7 @@ say  = @printf '  %-7s %s\n' '$(1)' '$(2)'
 endif
 
 GOALS := $(or $(MAKECMDGOALS),all)
-.PHONY: all model test clean proof bench check dist verify-repro fresh-test help FORCE
+.PHONY: all model kit test clean proof bench check dist verify-repro fresh-test help FORCE
 
 # `make clean` with other goals (`make -j2 clean all`): clean first, then make the others.
 ifneq ($(and $(filter clean,$(GOALS)),$(filter-out clean,$(GOALS))),)
@@ -91,6 +91,7 @@ help:
 	@echo '  make pdf|epub|docx|html|model   one format (model: the reader'"'"'s build/<stem>.model.json)'
 	@echo '  make check       every check on every output; re-runs only what changed (build/check.json)'
 	@echo '  make dist        hand-off bundles in build/dist/ from the checked outputs'
+	@echo '  make kit LANG=fr the translator'"'"'s kit in build/kit/fr/: a DOCX set in French per source, and a README'
 	@echo '  make proof       every PDF page as PNG, and a contact sheet; each web edition at 375 and 1280 px; in build/proof/'
 	@echo '  make test        the test suite (installs what it needs)   make bench   speed and memory'
 	@echo '  make verify-repro   two builds, other clock and time zone: identical hashes'
@@ -231,6 +232,40 @@ bench: $(SYSTEM_BENCH) $(STAMP)
 fresh-test:
 	.ci/fresh-test $(FRESH_ROOT)
 
+
+# The translator's kit (README, "Translations"): `make kit LANG=fr` writes build/kit/fr/, one DOCX per
+# source not already in that language (the DOCX writer's output, set in the target language:
+# `pressroom docx --translate-to fr`) and README.txt for the translator (styles/kit/README.txt).
+# LANG must be given on the command line (the environment's LANG is the locale, not a target) and
+# be a BCP 47 tag. The kit is no published output: neither checked nor bundled. Which sources
+# already are in LANG is read from their models, in build/kit/<LANG>.mk (src/pressroom/kit.py);
+# each DOCX's dependency file is in build/kit/<LANG>.deps/, out of the folder sent out.
+ifneq ($(filter kit,$(GOALS)),)
+KIT_LANG := $(if $(filter command line,$(origin LANG)),$(strip $(LANG)))
+# Letters, digits and hyphens only (then the shell may see it), one word, then the tag's shape.
+KIT_REST := $(KIT_LANG)
+$(foreach c,a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M N O P Q R S T U V W X Y Z 0 1 2 3 4 5 6 7 8 9 -,$(eval KIT_REST := $$(subst $(c),,$$(KIT_REST))))
+KIT_OK := $(if $(and $(KIT_LANG),$(if $(KIT_REST),,ok),$(filter 1,$(words $(KIT_LANG)))),$(shell printf '%s\n' '$(KIT_LANG)' | grep -Ex '[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*'))
+ifeq ($(KIT_OK),)
+$(error make kit: give the target language, e.g. make kit LANG=fr)
+endif
+KIT_DIR  := $(BUILD)/kit/$(KIT_LANG)
+KIT_MK   := $(BUILD)/kit/$(KIT_LANG).mk
+KIT_DEPS := $(BUILD)/kit/$(KIT_LANG).deps
+KIT_PY   := PYTHONPATH='$(CURDIR)/src' $(PY) -m pressroom.kit
+include $(KIT_MK)
+-include $(wildcard $(KIT_DEPS)/*.d)
+$(KIT_MK): $(MODELS) src/pressroom/kit.py $(STAMP)
+	$(Q)$(KIT_PY) rules --lang $(KIT_LANG) --build $(BUILD) -o $@ $(STEMS)
+kit: $(KIT_FILES) $(KIT_DIR)/README.txt
+	@$(foreach s,$(KIT_SKIPPED),echo 'kit: source/$(s).md is already in $(KIT_LANG): skipped';):
+$(KIT_DIR)/%.$(KIT_LANG).docx: $(BUILD)/%.model.json $(BUILD)/options/trim $(STAMP)
+	$(call say,KIT,$@)
+	$(Q)$(PRESSROOM) docx $< --translate-to $(KIT_LANG) $(if $(TRIM),--trim $(TRIM)) -o $@ --deps $(KIT_DEPS)/$*.d
+$(KIT_DIR)/README.txt: $(KIT_MK) styles/kit/README.txt styles/strings.json $(STAMP)
+	$(call say,KIT,$@)
+	$(Q)$(KIT_PY) readme --lang $(KIT_LANG) -o $@ $(notdir $(KIT_FILES))
+endif
 
 # The release gate (src/pressroom/checks/): each output's checks are a target of their own,
 # build/<stem>.<output>.check.json, rebuilt when the output, its model or the checks' code changes.

@@ -49,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
                             help="print: PDF/X-4, CMYK, bleed and marks; screen: tagged PDF/UA-1, RGB")
         options = {x for o in outs for x in o.options} | {x for o in outs for s in o.reads
                                                              for x in MADE_BY[s].options}
+        if command == "docx":
+            sp.add_argument("--translate-to", metavar="LANG",
+                            help="the translator's copy (make kit): the same text, set in the language "
+                                 "LANG (BCP 47), without the original's identifier and address")
         if "trim" in options:
             sp.add_argument("--trim", default=None, help="trim size preset in styles/trim/ (a4, a5, letter)")
         if "icc" in options:
@@ -182,6 +186,12 @@ def _run(args) -> int:
     for name in ("trim", "icc"):
         if name in out.options and getattr(args, name, None) is not None:
             options[name] = getattr(args, name)
+    if getattr(args, "translate_to", None) is not None:
+        options["translate_to"] = _target_lang(args.translate_to)
+        if options["translate_to"] is None:
+            print(f"pressroom: --translate-to {args.translate_to!r} is not a BCP 47 language tag "
+                  "(hint: use a tag such as en, fr, es, ar, ru or zh-Hans)", file=sys.stderr)
+            return 2
     files = []
     if PAGES_SUFFIX in out.reads:
         options["pages"] = _page_map(args, interview, styles)
@@ -209,6 +219,14 @@ def _import(args, styles) -> int:
     for line in result.messages:
         print(line, file=sys.stderr)
     return 0
+
+
+def _target_lang(tag: str) -> str | None:
+    """``--translate-to``'s language as the reader writes a source's (``zh-hans`` -> ``zh-Hans``),
+    or None if it is not a BCP 47 tag."""
+    from .reader.front_matter import _BCP47, _canonical_lang
+
+    return _canonical_lang(tag) if _BCP47.match(tag) else None
 
 
 def _interview(path: str, styles):

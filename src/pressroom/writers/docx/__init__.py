@@ -15,11 +15,16 @@ figure size) comes from ``styles/docx.json``.
 - ``pressroom.docprops`` (shared with the importer): the custom document properties
   (``docProps/custom.xml``) that ``pressroom import`` reads back.
 
+With ``translate_to`` (``pressroom docx --translate-to fr``, ``make kit LANG=fr``) the document
+is the translator's copy: the same text, set in the target language (see ``for_translation``).
+
 The output is reproducible: core dates are the source's date, there are no rsids or
 timestamps, and the zip is normalised (``package.normalise_zip``).
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 from ... import docprops
 from ... import model as m
@@ -31,9 +36,13 @@ from .template import CHAR_STYLE_IDS, STYLE_IDS, TABLE_STYLE_IDS, Template, load
 __all__ = ["write", "clean", "CORE_PROPERTY_MAX", "STYLE_IDS", "CHAR_STYLE_IDS", "TABLE_STYLE_IDS"]
 
 
-def write(interview: m.Interview, styles: Styles, trim: str | None = None) -> bytes:
+def write(interview: m.Interview, styles: Styles, trim: str | None = None,
+          translate_to: str | None = None) -> bytes:
     """The interview as DOCX bytes, on the page of the print edition's ``trim`` (a preset in
-    ``styles/trim/``; default: ``styles/docx.json``'s)."""
+    ``styles/trim/``; default: ``styles/docx.json``'s); with ``translate_to`` (a BCP 47 tag), the
+    translator's copy in that language (``for_translation``)."""
+    if translate_to:
+        interview = for_translation(interview, translate_to)
     data = load_data(styles)
     trim = trim or data.get("trim", "a4")
     # A small page gets a smaller photo (styles/docx.json "figure" "by_trim"), so that the title
@@ -55,3 +64,13 @@ def write(interview: m.Interview, styles: Styles, trim: str | None = None) -> by
     # The front matter values that the text does not show exactly, for pressroom import.
     template.custom_properties(docprops.properties_xml(interview))
     return template.save()
+
+
+def for_translation(interview: m.Interview, lang: str) -> m.Interview:
+    """The interview as the translator gets it (``make kit``): the original's text, with the
+    target language ``lang`` wherever the writer sets one (the document's language for spelling
+    and hyphenation, its direction, the words pressroom writes, the core and custom properties),
+    and no identifier or address: a translation is another edition, which gets its own (and
+    the editions it sits beside are found when it comes back as a source)."""
+    meta = dataclasses.replace(interview.meta, lang=lang, identifier="", url="")
+    return dataclasses.replace(interview, meta=meta, editions=())
