@@ -48,7 +48,8 @@ def every_node_model() -> m.Interview:
         image=m.Image("alt", "caption", "credit", "/x/photo.jpg", "image/jpeg", 10, 20, "0" * 64),
         intro=(para, quote, lst), exchanges=(m.Exchange("q1", (m.Text("Why?"),), (para,)),),
         notes=(m.Footnote(1, "n", (m.Paragraph((m.Text("note"),)),)),), source_name="x.md",
-        styled=(("title", (m.Text("Ti"), m.Superscript("e"))),))
+        styled=(("title", (m.Text("Ti"), m.Superscript("e"))),),
+        editions=(m.Edition("en", "The title", "urn:uuid:y", "x.en", "https://example.org/x"),))
 
 
 def _types(obj, seen: set) -> set:

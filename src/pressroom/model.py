@@ -224,7 +224,7 @@ class Interview:
 
 #: The version of the JSON layout below. Loading refuses any other: a model file written by
 #: another version of pressroom is rebuilt from its source, never half-understood.
-SCHEMA = 1
+SCHEMA = 2
 
 #: Every node and record type, by the name the JSON gives it.
 TYPES = {cls.__name__: cls for cls in (
