@@ -258,7 +258,7 @@ include $(KIT_MK)
 $(KIT_MK): $(MODELS) src/pressroom/kit.py $(STAMP)
 	$(Q)$(KIT_PY) rules --lang $(KIT_LANG) --build $(BUILD) -o $@ $(STEMS)
 kit: $(KIT_FILES) $(KIT_DIR)/README.txt
-	@$(foreach s,$(KIT_SKIPPED),echo 'kit: source/$(s).md is already in $(KIT_LANG): skipped';):
+	@cat $(KIT_MK:.mk=.skipped)
 $(KIT_DIR)/%.$(KIT_LANG).docx: $(BUILD)/%.model.json $(BUILD)/options/trim $(STAMP)
 	$(call say,KIT,$@)
 	$(Q)$(PRESSROOM) docx $< --translate-to $(KIT_LANG) $(if $(TRIM),--trim $(TRIM)) -o $@ --deps $(KIT_DEPS)/$*.d

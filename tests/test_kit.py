@@ -102,6 +102,28 @@ def test_a_source_already_in_the_language_is_skipped_with_one_line(tree):
     assert not kit_docx(tree, ALREADY_FR).exists()
 
 
+def test_the_kit_of_a_publication_with_editions_is_made_from_its_original(tmp_path):
+    """x.md, x.ar.md, x.fr.md (tests/fixtures/editions/): the Spanish kit is made from x.md
+    only; the French one from none, since the French edition is there."""
+    dst = copy_project(tmp_path / "p")
+    shutil.rmtree(dst / "source")
+    (dst / "source").mkdir()
+    for stem in ("rivers", "rivers.ar", "rivers.fr"):
+        shutil.copy(ROOT / "tests" / "fixtures" / "editions" / f"{stem}.md", dst / "source")
+    proc = make_kit(dst, "LANG=es")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in (dst / "build" / "kit" / "es").iterdir()) == ["README.txt", "rivers.es.docx"]
+    assert [line for line in proc.stdout.splitlines() if line.startswith("kit:")] == [
+        "kit: source/rivers.ar.md is the ar edition of source/rivers.md, from which the kit is made: skipped",
+        "kit: source/rivers.fr.md is the fr edition of source/rivers.md, from which the kit is made: skipped"]
+    assert custom_properties(kit_docx(dst, "rivers", "es"))["pressroom-lang"] == "es"
+    assert not [n for n in custom_properties(kit_docx(dst, "rivers", "es")) if n.startswith("pressroom-edition")]
+    proc = make_kit(dst, "LANG=fr")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in (dst / "build" / "kit" / "fr").iterdir()) == ["README.txt"]
+    assert "kit: source/rivers.md has its fr edition already, source/rivers.fr.md: skipped" in proc.stdout
+
+
 @pytest.mark.parametrize("stem", SOURCES)
 def test_the_docx_is_set_in_the_target_language(tree, stem):
     docx = kit_docx(tree, stem)

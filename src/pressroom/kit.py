@@ -6,8 +6,9 @@ by the Makefile's rule), and ``README.txt``, which tells the translator what to 
 leave. This module writes the two things around the DOCXs:
 
 - ``rules``: ``build/kit/<LANG>.mk``, which the Makefile includes: the kit's DOCXs
-  (``KIT_FILES``) and the sources skipped because they already are in the language
-  (``KIT_SKIPPED``), read from their models;
+  (``KIT_FILES``), read from the models; and ``build/kit/<LANG>.skipped``, a line for each
+  source skipped (already in the language; an edition in another language, since the kit is
+  made from the original; an original with its edition in the language already);
 - ``readme``: the translator's README, from the template ``styles/kit/README.txt``: its
   placeholders are ``{name}`` and ``{language}``, the language's name short and in full
   (``styles/strings.json``, "languages"), ``{tag}`` and ``{files}``, the kit's files. No date, no clock:
@@ -37,24 +38,41 @@ def same_language(a: str, b: str) -> bool:
     return a.lower() == b.lower()
 
 
-def rules(lang: str, build: str, stems: list[str]) -> str:
-    """The Make variables of the kit of ``lang``: its DOCXs, and the sources it skips."""
-    files, skipped = [], []
-    for stem in stems:
-        if same_language(_model_lang(Path(build) / f"{stem}{MODEL_SUFFIX}"), lang):
-            skipped.append(stem)
-        else:
-            files.append(f"{build}/kit/{lang}/{stem}.{lang}.docx")
+def rules(lang: str, build: str, stems: list[str]) -> tuple[str, str]:
+    """The Make variables of the kit of ``lang`` (its DOCXs), and the lines saying which
+    sources it skips and why: a source already in ``lang``; an edition in another language
+    (the kit is made from the publication's original, README "Language editions"); an original
+    whose publication has its ``lang`` edition already."""
+    from .reader.editions import edition_base
+
+    files, notes = [], []
+    models = {stem: _model(Path(build) / f"{stem}{MODEL_SUFFIX}") for stem in stems}
+    for stem, iv in models.items():
+        if same_language(iv.meta.lang, lang):
+            notes.append(f"kit: source/{stem}.md is already in {lang}: skipped")
+            continue
+        base, _ = edition_base(stem, iv.meta.lang)
+        stems_of = sorted([(iv.meta.lang.lower(), stem)] + [(e.lang.lower(), e.source_name) for e in iv.editions])
+        original = base if any(s == base for _, s in stems_of) else stems_of[0][1]
+        if stem != original:
+            notes.append(f"kit: source/{stem}.md is the {iv.meta.lang} edition of source/{original}.md, "
+                         "from which the kit is made: skipped")
+            continue
+        done = [e for e in iv.editions if same_language(e.lang, lang)]
+        if done:
+            notes.append(f"kit: source/{stem}.md has its {lang} edition already, source/{done[0].source_name}.md: "
+                         "skipped (delete or rename it to translate again)")
+            continue
+        files.append(f"{build}/kit/{lang}/{stem}.{lang}.docx")
     return (f"# Made by `python -m pressroom.kit rules` (src/pressroom/kit.py) for make kit LANG={lang}: do not edit.\n"
-            f"KIT_FILES := {' '.join(files)}\n"
-            f"KIT_SKIPPED := {' '.join(skipped)}\n")
+            f"KIT_FILES := {' '.join(files)}\n", "".join(line + "\n" for line in notes))
 
 
-def _model_lang(path: Path) -> str:
+def _model(path: Path):
     from .model import ModelFileError, from_json
 
     try:
-        return from_json(path.read_text(encoding="utf-8")).meta.lang
+        return from_json(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as e:
         raise SourceError(str(path), 1, f"cannot read the model file: {getattr(e, 'strerror', None) or e}",
                           "build it again from its source (make)") from None
@@ -107,7 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     try:
         if args.command == "rules":
-            data = rules(args.lang, args.build, args.stems).encode("utf-8")
+            data, notes = rules(args.lang, args.build, args.stems)
+            write_atomic(str(Path(args.output).with_suffix(".skipped")), notes.encode("utf-8"))
+            data = data.encode("utf-8")
         else:
             from .styles import open_styles
 
