@@ -374,8 +374,14 @@ class HtmlBuilder:
 
     # -- inlines ----------------------------------------------------------
     def inlines(self, parent, nodes):
+        prev = None
         for n in nodes:
-            self.inline(parent, n)
+            if isinstance(n, m.NoteRef) and isinstance(prev, m.NoteRef):
+                # Calls side by side ("[^1][^2]") are set apart by a raised comma, not read "12".
+                parent.append(self.note_call(n.number, after_call=True))
+            else:
+                self.inline(parent, n)
+            prev = n
 
     def bind(self, el, kind: str, bookmark: str | None = None):
         """The PDF's display-only binding of the last words (``bind_tail``); the EPUB's text is
@@ -445,12 +451,15 @@ class HtmlBuilder:
         else:
             raise TypeError(f"unknown inline {n!r}")
 
-    def note_call(self, number: int):
+    def note_call(self, number: int, after_call: bool = False):
+        """A note's call: the floated note itself (PDF: WeasyPrint sets its call), else a
+        raised link to it; ``after_call``: it follows another call, and a comma sets it apart
+        (base.css: ``.footnote.after-call``)."""
         note = self.notes.get(number)
         first = number not in self.seen_calls
         self.seen_calls.add(number)
         if self.o.footnotes == "float" and note is not None and first:
-            span = E("span", {"class": "footnote", "id": f"fn{number}"})
+            span = E("span", {"class": "footnote after-call" if after_call else "footnote", "id": f"fn{number}"})
             for i, b in enumerate(note.children):
                 if i:
                     _append_text(span, " ")
@@ -467,6 +476,8 @@ class HtmlBuilder:
             a.set(f"{{{EPUB_NS}}}type", "noteref")
             a.set("role", "doc-noteref")
         sup = E("sup", {}, a)
+        if after_call:
+            sup.text = ","
         return sup
 
     def endnotes(self):

@@ -254,6 +254,8 @@ class Story:
                 continue
             if text is None:
                 continue
+            if role == "noteref" and text.strip() == ",":
+                continue  # the writer's comma between two calls side by side ("1,2")
             if role == "noteref" and text.strip().isdigit():
                 # A second call to a note: its number as text, in the note reference style.
                 para.segs.append(Seg("note", number=int(text.strip())))

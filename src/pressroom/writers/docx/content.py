@@ -188,8 +188,16 @@ class Writer:
                 self.run(p, lead + piece.text, style)
 
     def inlines(self, parent, nodes, part, em=False, strong=False, link=None):
+        prev = None
         for n in nodes:
+            if isinstance(n, m.NoteRef) and isinstance(prev, m.NoteRef):
+                # Calls side by side ("[^1][^2]") are set apart by a raised comma, not read "12"
+                # (the importer knows it for the writer's).
+                r = child(parent, "w:r")
+                child(child(r, "w:rPr"), "w:rStyle", **{"w:val": "FootnoteReference"})
+                child(r, "w:t").text = ","
             self.inline(parent, n, part, em, strong, link)
+            prev = n
 
     def _style_for(self, em: bool, strong: bool, link) -> tuple[str | None, tuple[str, ...]]:
         if link is not None:

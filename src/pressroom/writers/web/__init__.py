@@ -129,11 +129,6 @@ def _web_semantics(root, iv: m.Interview, strings, size, languages) -> None:
             a.attrib.pop("title", None)
         elif "note-mark" in cls:
             a.set("aria-label", strings["about"])
-    for sup in article.iter("sup"):
-        # Calls side by side ("[^1][^2]") are set apart by a raised comma, not read as "12".
-        prev = sup.getprevious()
-        if (_is_call(sup) and prev is not None and _is_call(prev) and not (prev.tail or "").strip()):
-            sup.text = "," + (sup.text or "")
     for ol in article.iter("ol"):
         # A long number needs a wider indent than the list's (web.css: ol.digits-N).
         last = int(ol.get("start") or 1) + len(ol.findall("li")) - 1
@@ -157,10 +152,6 @@ def _web_semantics(root, iv: m.Interview, strings, size, languages) -> None:
         foot = etree.SubElement(body, "footer", {"class": "colophon"})
         etree.SubElement(foot, "p").text = strings["header_sep"].join(
             x for x in (iv.meta.publisher, iv.meta.rights) if x)
-
-
-def _is_call(el) -> bool:
-    return el.tag == "sup" and len(el) == 1 and "noteref" in (el[0].get("class") or "").split()
 
 
 def _text_of(wrapper) -> str:
