@@ -456,7 +456,7 @@ def _strings(obj, fn, names):
     return dataclasses.replace(obj, **{n: fn(getattr(obj, n)) for n in names})
 
 
-_META = ("title", "subtitle", "section")
+_META = ("title", "subtitle", "section", "publisher", "rights")
 _INTERVIEWER = ("name", "bio")
 _INTERVIEWEE = ("name", "role", "bio")
 _IMAGE = ("alt", "caption", "credit")
