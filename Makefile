@@ -121,11 +121,15 @@ $(BUILD)/%.model.json: source/%.md $(BUILD)/editions/%.list $(STAMP)
 # Language editions (x.md, x.fr.md, x.ar.md: src/pressroom/reader/editions.py): each model names
 # the others, so it is rebuilt when one of them changes (its .d file names them) and when one is
 # added or removed: build/editions/<stem>.list holds the names of the sources that may be its
-# editions (<base>.md and <base>.*.md, a superset), rewritten only when that list changes.
-$(BUILD)/editions/%.list: FORCE
-	@mkdir -p $(@D); s='$*'; if [[ $$s =~ ^(.+)\.[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$$ ]]; then b="$${BASH_REMATCH[1]}"; else b="$$s"; fi; \
-	  find source -maxdepth 1 -type f \( -name "$$b.md" -o -name "$$b.*.md" \) | LC_ALL=C sort > $@.part; \
-	  if cmp -s $@.part $@; then rm -f $@.part; else mv -f $@.part $@; fi
+# editions (<base>.md and <base>.*.md, a superset), and, as the option files, it has a rule only
+# when that list has changed (so `make -n` shows only what would be rebuilt).
+define editions_rule
+ifneq ($$(wildcard $(BUILD)/editions/$(1).list)-$$(file < $(BUILD)/editions/$(1).list),$(BUILD)/editions/$(1).list-$(2))
+$(BUILD)/editions/$(1).list: FORCE
+	@mkdir -p $$(@D) && printf '%s\n' '$(2)' > $$@
+endif
+endef
+$(foreach s,$(STEMS),$(eval $(call editions_rule,$(s),$(sort $(wildcard source/$(basename $(s)).md source/$(basename $(s)).*.md)))))
 
 # Options are files: one per option, written only when its value changes, so that `make
 # TRIM=a5` rebuilds what follows the trim (print PDF, page map, EPUB, DOCX) and nothing else.
