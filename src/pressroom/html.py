@@ -476,8 +476,9 @@ class HtmlBuilder:
             a.set(f"{{{EPUB_NS}}}type", "noteref")
             a.set("role", "doc-noteref")
         sup = E("sup", {}, a)
-        if after_call:
-            sup.text = ","
+        if after_call:  # set as the call is (the stylesheets' .call-sep); not read aloud
+            sep = E("span", {"class": "call-sep", "aria-hidden": "true"}, text=",")
+            sup.insert(0, sep)
         return sup
 
     def endnotes(self):
