@@ -257,6 +257,27 @@ def test_import_gives_the_original_in_the_target_language(tree, stem, tmp_path):
     assert model_of(out)["meta"]["lang"] == "fr" != original["meta"]["lang"]
 
 
+def test_import_after_libreoffice_saved_the_kit(tree, tmp_path):
+    """The translator's editor saves the kit again (LibreOffice, docx to docx): the language is
+    kept, and the import gives the original in the target language."""
+    need("soffice")
+    stem = "en-wells"
+    subprocess.run([shutil.which("soffice"), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                    "--headless", "--norestore", "--convert-to", "docx", "--outdir", str(tmp_path / "saved"),
+                    str(kit_docx(tree, stem))], capture_output=True, text=True, timeout=600)
+    saved = tmp_path / "saved" / f"{stem}.fr.docx"
+    assert saved.is_file()
+    # LibreOffice writes the region it assumes (fr-FR); the properties keep the tag.
+    assert doc_lang(saved)["val"] in ("fr", "fr-FR") and custom_properties(saved)["pressroom-lang"] == "fr"
+    out = tmp_path / "source" / f"{stem}.fr.md"
+    run_cli("import", saved, "-o", out)
+    expected = tmp_path / "expected"
+    expected.mkdir()
+    for photo in FIXTURES.glob("*.png"):
+        shutil.copy(photo, expected / photo.name)
+    assert model_of(out) == model_of(in_french(tree / "source" / f"{stem}.md", expected / f"{stem}.md"))
+
+
 def test_import_after_a_translation_gives_the_translation(tree, tmp_path):
     """The translator's work as python-docx does it: a Question and an Answer retyped in French."""
     from docx import Document
