@@ -583,3 +583,44 @@ def test_smart_punctuation_changes_only_punctuation(lang):
             assert "https://x.org/a--b" in m.plain_text(out)
 
     check()
+
+
+# -- French: a note call before the sentence's punctuation ---------------------------------------
+
+_CALLS_FR = "---\ntitle: T\ndate: 2024-01-01\nlang: {lang}\n---\n\n## Vraiment ?\n\n{text}\n\n{notes}"
+
+
+@pytest.mark.parametrize("lang, typed, expected", [
+    ("fr", "Une chose.[^1][^2] Suite.", "Une chose[^1][^2]. Suite."),
+    ("fr", "Vrai ?[^1] Oui !", "Vrai[^1]\u202f? Oui\u202f!"),
+    ("fr-CA", "Ainsi,[^1] voilà.", "Ainsi[^1], voilà."),
+    ("fr", "(Voir plus bas).[^1]", "(Voir plus bas)[^1]."),
+    # left as typed: an abbreviation's point, an initial, a digit, emphasis, a quotation
+    ("fr", "Et cætera, etc.[^1] Fin.", "Et cætera, etc.[^1] Fin."),
+    ("fr", "Signé J.-C.[^1] et M.[^2] Dupont.", "Signé J.-C.[^1] et M.[^2] Dupont."),
+    ("fr", "En 2023.[^1]", "En 2023.[^1]"),
+    ("fr", "Voir *ici.*[^1]", "Voir *ici.*[^1]"),
+    ("fr", "Il a dit « non. »[^1]", "Il a dit «\u202fnon.\u202f»[^1]"),
+    # other languages set calls where they are typed
+    ("en", "A thing.[^1] Next.", "A thing.[^1] Next."),
+    ("es", "Una cosa.[^1] Luego.", "Una cosa.[^1] Luego."),
+])
+def test_french_sets_a_call_before_the_punctuation(lang, typed, expected):
+    """Imprimerie nationale's rule: the call goes right after its word, before the punctuation."""
+    from pressroom import model as m
+    from pressroom import reader, transforms
+
+    def shown(nodes):
+        out = []
+        for n in nodes:
+            if isinstance(n, m.NoteRef):
+                out.append(f"[^{n.number}]")
+            elif isinstance(n, m.Emphasis):
+                out.append("*" + shown(n.children) + "*")
+            else:
+                out.append(m.plain_text((n,)))
+        return "".join(out)
+
+    notes = "".join(f"[^{n}]: Note {n}.\n\n" for n in sorted(set(re.findall(r"\[\^(\d+)\]", typed))))
+    iv = transforms.apply(reader.parse(_CALLS_FR.format(lang=lang, text=typed, notes=notes)))
+    assert shown(iv.exchanges[0].answer[0].children) == expected

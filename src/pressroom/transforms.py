@@ -500,6 +500,43 @@ def _link_for(text: str) -> str | None:
                        quote(parts.fragment, safe=safe + "?#")))
 
 
+def calls_before_punctuation(nodes: tuple, marks: str, keep: frozenset) -> tuple:
+    """A note call typed after a closing mark of ``marks`` ("chose.[^1]") set before it
+    ("chose[^1]."), with the space the language puts before the mark (French: "vrai[^2] ?").
+    Left as typed: after a digit ("en 2023.[^1]": "2023¹" reads as a power), after the point of
+    an abbreviation of ``keep`` or an initial ("etc.[^1]"), and where the mark is not at the end
+    of a plain text node (inside emphasis, a link or code, after a closing quotation mark)."""
+    if not marks or not any(isinstance(n, m.NoteRef) for n in nodes):
+        return nodes
+    tail_re = re.compile(f"([\u00a0\u202f]?[{re.escape(marks)}]+)$")
+    out = list(nodes)
+    i = 0
+    while i < len(out) - 1:
+        n = out[i]
+        if not (isinstance(n, m.Text) and isinstance(out[i + 1], m.NoteRef)):
+            i += 1
+            continue
+        mo = tail_re.search(n.text)
+        head = n.text[:mo.start()] if mo else ""
+        word = re.search(r"(\S*)$", head).group(1) if mo else ""
+        if (not mo or not head or not (head[-1].isalpha() or head[-1] in ")]")
+                or ("." in mo.group(1) and (word in keep or word.lower() in keep or len(word) == 1
+                                            or "." in word))):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(out) and isinstance(out[j], m.NoteRef):
+            j += 1
+        moved = mo.group(1)
+        out[i] = m.Text(head)
+        if j < len(out) and isinstance(out[j], m.Text):
+            out[j] = m.Text(moved + out[j].text)
+        else:
+            out.insert(j, m.Text(moved))
+        i = j
+    return tuple(out)
+
+
 def autolink_inlines(nodes: tuple) -> tuple:
     """Web and e-mail addresses written in the text become links to themselves (readers click
     them in the screen PDF and the EPUB; PDF/UA wants a printed address to be a link). Not
@@ -550,6 +587,9 @@ def apply(interview: m.Interview, styles=None) -> m.Interview:
             exchanges=tuple(_map_text(e, rule) for e in iv.exchanges),
             notes=tuple(_map_text(n, rule) for n in iv.notes),
         )
+    if typo.get("calls_before"):
+        keep = frozenset(typo.get("calls_keep", ()))
+        iv = _everywhere(iv, None, lambda r: calls_before_punctuation(r, typo["calls_before"], keep))
     if typo.get("superior"):
         pattern = _superior_pattern(typo["superior"])
         iv = _everywhere(iv, None, lambda r: superiors_inlines(r, pattern))
