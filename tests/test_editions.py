@@ -176,6 +176,8 @@ def test_the_web_editions_link_each_other(two_editions):
         page = html.fromstring(built[stem]["html"].read_bytes())
         links = {el.get("hreflang"): el.get("href") for el in page.xpath("//head/link[@rel='alternate']")}
         assert links == {"en": "https://example.org/rivers", "fr": "rivers.fr.html"}
+        assert page.xpath("//meta[@property='og:locale:alternate']/@content") == [
+            {"en": "fr_FR", "fr": "en_GB"}[own]]
         body = page.find("body")
         skip = body[0]
         assert skip.tag == "a" and skip.get("href") == "#main" and body.xpath("//main[@id='main']")

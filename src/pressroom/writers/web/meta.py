@@ -104,6 +104,10 @@ def tags(iv: m.Interview, desc: str, settings: dict) -> list[tuple[str, str, str
     loc = locale(meta.lang, settings.get("og_locale", {}))
     if loc:
         out.append(("property", "og:locale", loc))
+    for edition in iv.editions:  # the publication's other language editions
+        other = locale(edition.lang, settings.get("og_locale", {}))
+        if other:
+            out.append(("property", "og:locale:alternate", other))
     if meta.url:
         out.append(("property", "og:url", meta.url))
     if meta.publisher:
