@@ -95,6 +95,19 @@ def test_an_unreadable_file_that_is_no_edition_is_not_read_as_one(tmp_path):
     assert [e.lang for e in _read(folder / "rivers.md").editions] == ["fr"]
 
 
+def test_a_link_is_no_edition(tmp_path):
+    """Only regular files, as make takes sources: a link beside the source (to a file outside
+    its folder, or to another edition) is not read."""
+    folder = _publication(tmp_path, ("rivers",))
+    outside = tmp_path / "outside.md"
+    shutil.copy(FIXTURES / "rivers.fr.md", outside)
+    (folder / "rivers.fr.md").symlink_to(outside)
+    assert _read(folder / "rivers.md").editions == ()
+    shutil.copy(FIXTURES / "rivers.ar.md", folder / "rivers.ar.md")
+    (folder / "rivers.zh.md").symlink_to(folder / "rivers.ar.md")
+    assert [e.lang for e in _read(folder / "rivers.md").editions] == ["ar"]
+
+
 def test_a_broken_edition_stops_the_others_with_its_own_line(tmp_path):
     folder = _publication(tmp_path, ("rivers", "rivers.fr"))
     _edit(folder / "rivers.fr.md", "date: 2025-03-22", "date: 2025-02-30")

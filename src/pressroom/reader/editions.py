@@ -88,8 +88,11 @@ class EditionChecks:
         base, _ = edition_base(path.stem, meta.lang)
         own_id = identifiers.identifier(meta)
         try:
+            # Regular files only, as make takes sources (find -type f): a link is not followed,
+            # so nothing outside the folder is read.
             names = sorted(e.name for e in os.scandir(self.base_dir)
-                           if e.name.endswith(".md") and (e.name == f"{base}.md" or e.name.startswith(f"{base}.")))
+                           if e.name.endswith(".md") and (e.name == f"{base}.md" or e.name.startswith(f"{base}."))
+                           and e.is_file(follow_symlinks=False))
         except OSError:
             return ()
         out: list[m.Edition] = []
