@@ -139,3 +139,21 @@ def make(tree: Path, *args: str) -> subprocess.CompletedProcess:
 
     return subprocess.run(["make", "--no-print-directory", *args], cwd=tree, capture_output=True, text=True,
                           env=clean_make_env())
+
+
+def model_of(source: Path) -> dict:
+    """The model a writer gets (reader and transforms) as JSON data, without the paths of the
+    source and photo: what a round trip through the DOCX must give back."""
+    from pressroom import model, reader, transforms
+    from pressroom.styles import open_styles
+
+    data = model.to_dict(transforms.apply(reader.read(source), open_styles(None)))
+
+    def blank(o):
+        if isinstance(o, dict):
+            return {k: (None if k in ("path", "source_name") else blank(v)) for k, v in o.items()}
+        if isinstance(o, list):
+            return [blank(x) for x in o]
+        return o
+
+    return blank(data)

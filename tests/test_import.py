@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, model_of, run_cli
 from system import need
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -42,23 +42,6 @@ NS = {"w": W_NS}
 
 def ids(paths):
     return [f"{p.parent.name}/{p.stem}" for p in paths]
-
-
-def model_of(source: Path) -> dict:
-    """The model a writer gets (reader and transforms), without the paths of the source and photo."""
-    from pressroom import model, reader, transforms
-    from pressroom.styles import open_styles
-
-    data = model.to_dict(transforms.apply(reader.read(source), open_styles(None)))
-
-    def blank(o):
-        if isinstance(o, dict):
-            return {k: (None if k in ("path", "source_name") else blank(v)) for k, v in o.items()}
-        if isinstance(o, list):
-            return [blank(x) for x in o]
-        return o
-
-    return blank(data)
 
 
 def import_(docx: Path, out: Path, *extra, check=True):

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import ROOT, copy_project, make, run_cli
+from conftest import ROOT, copy_project, make, model_of, run_cli
 from makeenv import clean_make_env
 from system import need
 
@@ -197,23 +197,6 @@ def test_libreoffice_opens_the_kit(tree, tmp_path):
     text = subprocess.run(["pdftotext", str(tmp_path / "out" / "ru-rivers.fr.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert "Реки без границ" in text
-
-
-def model_of(source: Path) -> dict:
-    """The model a writer gets, without the paths of the source and photo."""
-    from pressroom import model, reader, transforms
-    from pressroom.styles import open_styles
-
-    data = model.to_dict(transforms.apply(reader.read(source), open_styles(None)))
-
-    def blank(o):
-        if isinstance(o, dict):
-            return {k: (None if k in ("path", "source_name") else blank(v)) for k, v in o.items()}
-        if isinstance(o, list):
-            return [blank(x) for x in o]
-        return o
-
-    return blank(data)
 
 
 def unspaced(o):
