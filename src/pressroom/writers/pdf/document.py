@@ -41,6 +41,7 @@ def _root_for(interview: m.Interview, styles: Styles, edition: str):
     )
     root = H.build(interview, strings, opts)
     _add_publication(root, meta)
+    _running_heads(root, styles.typography(meta.lang)["running_head"])
     _keep_compounds(root)
     _list_starts(root)
     _soft_hyphens(root, meta.lang)
@@ -129,6 +130,9 @@ def _list_starts(root) -> None:
 
 
 _COMPOUND = re.compile(r"\w+(?:[-\u2010]\w+)+")
+#: A compound this long or longer is not kept whole: it may not fit a line of the narrowest
+#: trim, and a break after one of its hyphens is better than a line run past the margin.
+LONG_COMPOUND = 40
 
 
 def _keep_compounds(root) -> None:
@@ -142,6 +146,8 @@ def _keep_compounds(root) -> None:
     def spans(text):
         out, last = [], 0
         for mo in _COMPOUND.finditer(text):
+            if len(mo.group(0)) >= LONG_COMPOUND:
+                continue
             out.append((text[last:mo.start()], mo.group(0)))
             last = mo.end()
         return out, text[last:]
@@ -168,6 +174,27 @@ def _keep_compounds(root) -> None:
                     span = H.E("span", {"class": "compound"}, text=word)
                     span.tail = parts[i + 1][0] if i + 1 < len(parts) else rest
                     parent.insert(index + 1 + i, span)
+
+
+def _running_heads(root, limits: dict) -> None:
+    """A title or kicker too long for its running head (one line on the narrowest trim, in the
+    language's characters: ``running_head`` in styles/typography.json) runs there shortened, at
+    a word where it has one, with an ellipsis: ``data-running-head``, which the stylesheets'
+    ``string-set`` takes instead of the element's text."""
+    ns = f"{{{H.XHTML}}}"
+    for key, path in (("title", f".//{ns}h1[@class='title']"), ("kicker", f".//{ns}header/{ns}p[@class='kicker']")):
+        el = root.find(path)
+        if el is None:
+            continue
+        text = " ".join("".join(el.itertext()).replace("\u00ad", "").split())
+        limit = int(limits[key])
+        if len(text) <= limit:
+            continue
+        cut = text[:limit - 1]
+        space = cut.rfind(" ")
+        if space >= limit // 2:
+            cut = cut[:space]
+        el.set("data-running-head", cut.rstrip(" ,;:·-\u2013\u2014\u060c\u3001") + "\u2026")
 
 
 def _add_publication(root, meta: m.Metadata) -> None:
