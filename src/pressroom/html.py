@@ -478,7 +478,14 @@ class HtmlBuilder:
         sup = E("sup", {}, a)
         if after_call:  # set as the call is (the stylesheets' .call-sep); not read aloud
             sep = E("span", {"class": "call-sep", "aria-hidden": "true"}, text=",")
-            sup.insert(0, sep)
+            if self.o.epub:
+                # Inside the link: the reading system gives the comma its link colour too
+                # (epub.css sets no colour), so "1,2" is not two colours.
+                a.text = None
+                sep.tail = str(number)
+                a.insert(0, sep)
+            else:
+                sup.insert(0, sep)
         return sup
 
     def endnotes(self):
