@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 from lxml import etree
@@ -55,13 +56,13 @@ def _hyphenated_word(lines: list, j: int):
     return last.element, word, count
 
 
-def hyphen_ladders(document) -> list[tuple[object, list]]:
+def hyphen_ladders(document, page_turns: bool = True) -> list[tuple[object, list]]:
     """Hyphenations to undo, the first of every paragraph: a run of more than
     MAX_HYPHENATED_LINES hyphenated lines, or a hyphenated last line of a page (the word would
     be cut by the page turn, and the folio read into it). Each as (the paragraph's WeasyPrint
     element, the words that may be kept whole to fix it, best first, each as
     ``_hyphenated_word`` gives it): for a run, the words at the ends of its last
-    MAX_HYPHENATED_LINES + 1 lines, last line first."""
+    MAX_HYPHENATED_LINES + 1 lines, last line first. Without ``page_turns``, runs only."""
     from weasyprint.formatting_structure import boxes
 
     lines_of: dict[int, list] = {}
@@ -88,7 +89,7 @@ def hyphen_ladders(document) -> list[tuple[object, list]]:
                 run = 0
                 continue
             run += 1
-            if pages[i + 1] != pages[i]:
+            if page_turns and pages[i + 1] != pages[i]:
                 words = [_hyphenated_word(lines, i)]
             elif run > MAX_HYPHENATED_LINES:
                 words = [_hyphenated_word(lines, j) for j in range(i, i - MAX_HYPHENATED_LINES - 1, -1)]
@@ -138,6 +139,57 @@ def loose_lines(document) -> dict[int, tuple[object, float]]:
                 if ratio > LOOSE_RATIO and ratio > out.get(id(line.element), (None, 0))[1]:
                     out[id(line.element)] = (line.element, ratio)
     return out
+
+
+def _is_note(el) -> bool:
+    return etree_local(el.tag) == "span" and "footnote" in (el.get("class") or "").split()
+
+
+#: Elements an HTML parser takes as empty: written "<br/>", never "<br></br>".
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+def trial_root(root, paths: list[list[int]]):
+    """A copy of ``root`` for trying FIT_VARIANTS: the paragraphs at ``paths`` whole, their
+    ancestors and their ancestors' children kept (so that every selector matches them as in
+    ``root``: ``p + p``, ``:first-child``, ``:last-of-type``), every other element emptied of
+    its text and descendants except its notes (so that each call keeps its number, and its
+    width). In one column with no floats beside the text (the
+    shipped trims, styles/print.css) a paragraph's lines depend only on its own text, style and
+    measure, so they break here as in the whole document, at a fraction of its layout."""
+    trial = etree.fromstring(H.to_bytes(root))
+    kept = [el for el in (_element_at(trial, path) for path in paths) if el is not None]
+    protected = {d for el in kept for d in el.iter()}
+    ancestors = {a for el in kept for a in el.iterancestors()}
+
+    def empty(el):
+        if etree_local(el.tag) in _VOID:
+            return
+        notes = [d for d in el.iterdescendants() if isinstance(d.tag, str) and _is_note(d)
+                 and not any(_is_note(a) for a in d.iterancestors() if a is not el)]
+        for child in list(el):
+            el.remove(child)
+        el.text = ""  # "<p></p>", not "<p/>", which an HTML parser leaves open
+        for note in notes:
+            note.tail = None
+            el.append(note)
+
+    body = trial.find(f"{{{H.XHTML}}}body")
+    stack = [body] if body is not None else []
+    while stack:
+        el = stack.pop()
+        el.text = ""
+        for child in list(el):
+            child.tail = None
+            if not isinstance(child.tag, str):
+                el.remove(child)
+            elif child in protected:
+                continue  # a paragraph tried, whole (also when it holds another one tried)
+            elif child in ancestors:
+                stack.append(child)
+            elif not _is_note(child):
+                empty(child)
+    return trial
 
 
 def _path(el, parents: dict) -> list[int]:
@@ -265,14 +317,17 @@ def laid_out(interview: m.Interview, styles: Styles, edition: str, render):
     parents = {c: p for p in doc.etree_element.iter() for c in p}
     paths = {key: _path(el, parents) for key, (el, _ratio) in loose.items()}
     best = {key: (ratio, None) for key, (_el, ratio) in loose.items()}
+    # Each variant is tried on the loose paragraphs alone (``trial_root``); a hyphenation across
+    # a page turn there says nothing of the whole document's pages (``settle`` below sees those).
+    base = trial_root(root, list(paths.values()))
     for variant in FIT_VARIANTS:
-        trial = etree.fromstring(H.to_bytes(root))
+        trial = copy.deepcopy(base)  # not re-parsed: that would turn "<p></p>" back into "<p/>"
         for path in paths.values():
             _add_class(_element_at(trial, path), variant)
         t_doc, t_document = render(H.to_bytes(trial).decode("utf-8"))
         t_parents = {c: p for p in t_doc.etree_element.iter() for c in p}
         t_loose = {tuple(_path(el, t_parents)): r for el, r in loose_lines(t_document).values()}
-        laddered = {tuple(_path(el, t_parents)) for el, _words in hyphen_ladders(t_document)}
+        laddered = {tuple(_path(el, t_parents)) for el, _words in hyphen_ladders(t_document, page_turns=False)}
         for key, path in paths.items():
             if tuple(path) in laddered:
                 continue
