@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 
 from lxml import etree
@@ -319,16 +318,20 @@ def laid_out(interview: m.Interview, styles: Styles, edition: str, render):
     best = {key: (ratio, None) for key, (_el, ratio) in loose.items()}
     # Each variant is tried on the loose paragraphs alone (``trial_root``); a hyphenation across
     # a page turn there says nothing of the whole document's pages (``settle`` below sees those).
-    base = trial_root(root, list(paths.values()))
+    # A paragraph that a variant left with no loose line (ratio 1) cannot do better: the later
+    # variants are tried on the others only.
     for variant in FIT_VARIANTS:
-        trial = copy.deepcopy(base)  # not re-parsed: that would turn "<p></p>" back into "<p/>"
-        for path in paths.values():
+        active = {key: path for key, path in paths.items() if best[key][0] > 1.0}
+        if not active:
+            break
+        trial = trial_root(root, list(active.values()))
+        for path in active.values():
             _add_class(_element_at(trial, path), variant)
         t_doc, t_document = render(H.to_bytes(trial).decode("utf-8"))
         t_parents = {c: p for p in t_doc.etree_element.iter() for c in p}
         t_loose = {tuple(_path(el, t_parents)): r for el, r in loose_lines(t_document).values()}
         laddered = {tuple(_path(el, t_parents)) for el, _words in hyphen_ladders(t_document, page_turns=False)}
-        for key, path in paths.items():
+        for key, path in active.items():
             if tuple(path) in laddered:
                 continue
             ratio = t_loose.get(tuple(path), 1.0)
