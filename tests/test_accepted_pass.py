@@ -29,8 +29,8 @@ from test_properties import PHOTOS, interview_source
 
 #: (output, check name): the registered checks that need no external program but poppler.
 QUICK = {
-    "print": ("pdfx", "output-intent", "boxes", "colour", "fonts", "cid", "note-pages", "text"),
-    "screen": ("tags", "lang-title", "figures", "outline", "note-pages", "text"),
+    "print": ("pdfx", "output-intent", "boxes", "safe-area", "colour", "fonts", "cid", "note-pages", "text"),
+    "screen": ("tags", "lang-title", "figures", "outline", "safe-area", "note-pages", "text"),
     "epub": ("page-list", "text"),
     "docx": ("styles", "text"),
 }

@@ -183,6 +183,23 @@ def test_missing_boxes_fail(good, tmp_path):
     assert "bleed 0.0 mm" in r["summary"]
 
 
+@pytest.mark.parametrize("kind,name,where", [("print", "the-future-of-migration.pdf", "the trim"),
+                                             ("screen", "the-future-of-migration.screen.pdf", "the page's edge")])
+def test_text_past_the_margin_fails_the_safe_area(good, tmp_path, kind, name, where):
+    """The good file passes; with the page's content moved 40 mm sideways (as a line run past
+    the margin would stand), its words reach past the trim, or off the page, and it fails."""
+    build, _r, _t = good
+    assert result(kind, "safe-area", build / name)["status"] == "pass"
+
+    def shift(pdf):
+        for page in pdf.pages:
+            page.contents_add(pdf.make_stream(b"q 1 0 0 1 113.4 0 cm\n"), prepend=True)
+            page.contents_add(pdf.make_stream(b"\nQ\n"))
+
+    r = failing(kind, "safe-area", _edit_pdf(build / name, tmp_path / "x.pdf", shift))
+    assert f"within 3 mm of {where} or past it" in r["summary"] and "page 1:" in r["summary"]
+
+
 def test_missing_output_intent_and_pdfx_markers_fail(good, tmp_path):
     build, _r, _t = good
 

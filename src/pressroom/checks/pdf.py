@@ -125,6 +125,54 @@ def boxes(ctx, path):
                          f"bleed ≥ {MIN_BLEED_MM} mm", details)
 
 
+#: Text stays at least this far inside the trim (print) or the page's edge (screen): the
+#: printer's safe area; a line run past the margin, or off the page, comes closer.
+SAFE_MM = 3
+
+
+def text_outside(pdf, path: Path, box_name: str) -> list[str]:
+    """Words whose box comes within SAFE_MM of the edge of each page's ``box_name`` (TrimBox,
+    else MediaBox), or lies past it: "page N: word" (pdftotext -bbox, in MediaBox coordinates
+    from its top left)."""
+    import html as _html
+
+    proc = run_tool(["pdftotext", "-bbox", str(path), "-"], timeout=300)
+    if proc.returncode != 0:
+        raise RuntimeError(f"pdftotext failed: {proc.stderr.decode(errors='replace').strip()[:200]}")
+    out = proc.stdout.decode("utf-8", errors="replace")
+    safe = float(SAFE_MM * MM)
+    found = []
+    for n, (page, text) in enumerate(zip(pdf.pages, out.split("<page ")[1:]), 1):
+        media = _box(page, "/MediaBox")
+        box = _box(page, box_name) or media
+        left, right = box[0] - media[0] + safe, box[2] - media[0] - safe
+        top, bottom = media[3] - box[3] + safe, media[3] - box[1] - safe
+        for x0, y0, x1, y1, word in re.findall(
+                r'xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)<', text):
+            if float(x0) < left - 0.5 or float(x1) > right + 0.5 or float(y0) < top - 0.5 or float(y1) > bottom + 0.5:
+                found.append(f"page {n}: {_html.unescape(word)[:40]}")
+    return found
+
+
+def _safe_area(ctx, path, box_name: str, where: str) -> Outcome:
+    pdf = _open(ctx, path)
+    found = text_outside(pdf, path, box_name)
+    if found:
+        return Outcome(False, f"{len(found)} word(s) within {SAFE_MM} mm of {where} or past it: "
+                              + "; ".join(found[:3]) + (" …" if len(found) > 3 else ""), {"words": found[:50]})
+    return Outcome(True, f"all text at least {SAFE_MM} mm inside {where}", {})
+
+
+@check("print", "safe-area", "text inside the trim's safe area (3 mm)")
+def safe_area_print(ctx, path):
+    return _safe_area(ctx, path, "/TrimBox", "the trim")
+
+
+@check("screen", "safe-area", "text on the page, 3 mm from its edges")
+def safe_area_screen(ctx, path):
+    return _safe_area(ctx, path, "/MediaBox", "the page's edge")
+
+
 def _inside(a, b, eps=0.01):
     return a[0] >= b[0] - eps and a[1] >= b[1] - eps and a[2] <= b[2] + eps and a[3] <= b[3] + eps
 
