@@ -465,6 +465,20 @@ def test_tokens_handle_hyphenation_spacing_and_scripts():
     assert T.words("https://x.org/​path") == T.words("https://x.org/path")  # break opportunities
 
 
+def test_a_long_word_broken_at_the_margin_is_found_in_its_pieces():
+    """A word too long for any line breaks at the margin with no hyphen, and pdftotext reads its
+    pieces as words: they are the word when, one after the other, they join into it. A short
+    word is never joined, and pieces out of order, or with one lost, are still a miss."""
+    long = "x" * 70
+    text = f"a {long} b"
+    assert T.first_miss(T.words(text), T.words(f"a {long[:30]}\n{long[30:60]}\n{long[60:]} b")) is None
+    assert T.first_miss(T.words(text), T.words(f"a {long[:30]}\n{long[40:]} b")) == 1  # 10 letters lost
+    word = "abcdefghijklmnopqrstuvwxyz"
+    assert T.first_miss(T.words(f"a {word} b"), T.words("a nopqrstuvwxyz abcdefghijklm b")) == 1  # out of order
+    assert T.first_miss(T.words(f"a {word} b"), T.words("a abcdefghijklm\nnopqrstuvwxyz b")) is None
+    assert T.first_miss(T.words("a salt b"), T.words("a sa lt b")) == 1  # a short word is never joined
+
+
 def test_right_to_left_pdf_text_is_compared_word_for_word(tmp_path):
     """The Arabic fixture's PDFs give its words exactly (no window, no letter streams); the same
     text with one word lost, or two words swapped, fails."""

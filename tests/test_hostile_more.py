@@ -354,9 +354,9 @@ LONG = {
     "hyphenated compound": src(body="A " + "-".join(["abcdefghij"] * 11)[:reader.MAX_WORD] + " b."),
     "compound of long parts": src(body="Das " + "-".join(["Wasserstraßenverkehrsverwaltungsbehörde"] * 3) + " ist zuständig."),
     "code span of 2,000": src(body="A `" + "x" * 2000 + "` b."),
-    "title of one 2,000-letter word": src().replace("title: A title", "title: " + "t" * 2000),
+    "title of one 200-letter word": src().replace("title: A title", "title: " + "t" * reader.MAX_TITLE),
     "long title in the running head": src(body="Text.\n\n" + "Long answer text that runs on. " * 200).replace(
-        "title: A title", "title: " + " ".join(["Pathways"] * 40)),
+        "title: A title", "title: " + " ".join(["Pathways"] * 22)),
     "long section in the running head": src(extra="section: " + " ".join(["Multilingualism"] * 12) + "\n",
                                             body="Text.\n\n" + "Long answer text that runs on. " * 200),
     "Russian word of 120 letters": _src_lang("ru", "Заголовок", "Слово " + "ш" * reader.MAX_WORD + " конец."),
@@ -374,10 +374,39 @@ def test_a_long_word_stays_on_the_page(tmp_path, name, trim):
     proc = run(("pdf", s, "--trim", trim), tmp_path / "s.pdf")
     assert proc.returncode == 0, proc.stderr
     assert _overflow(tmp_path / "s.pdf") == []
+    assert _keeps_its_words(s, tmp_path / "s.pdf", "print")
     if trim == "a4":
         proc = run(("pdf", s, "--edition", "screen"), tmp_path / "s.screen.pdf")
         assert proc.returncode == 0, proc.stderr
         assert _overflow(tmp_path / "s.screen.pdf") == []
+        assert _keeps_its_words(s, tmp_path / "s.screen.pdf", "screen")
+
+
+def _keeps_its_words(source: Path, pdf: Path, kind: str) -> bool:
+    """make check's text fidelity on the PDF: a word broken at the margin (no hyphen) is read
+    as its pieces, which are found again in order (checks/text.py, first_miss)."""
+    from pressroom import transforms
+    from pressroom.checks.text import PageText, fidelity, pdf_pages, pdf_text
+    from pressroom.styles import open_styles
+
+    interview = transforms.apply(reader.read(source), open_styles())
+    extracted = pdf_text(pdf)
+    outcome = fidelity(interview, extracted, pages=PageText(interview, pdf_pages(extracted)), kind=kind)
+    assert outcome.ok, outcome.summary
+    return True
+
+
+@pytest.mark.parametrize("title,ok", [("t" * 200, True), ("t" * 201, False), ("ب" * 201, False),
+                                      ("移" * 200, True), (" ".join(["Pathways"] * 23), False)])
+def test_a_title_over_200_characters_is_refused(title, ok):
+    """A headline, not a paragraph: PDF/UA checkers (outloud DOC-040) fail a longer document title."""
+    text = src().replace("title: A title", f"title: {title}")
+    if ok:
+        assert reader.parse(text, name="s.md").meta.title == title
+    else:
+        with pytest.raises(SourceError, match="a title may have up to 200") as e:
+            reader.parse(text, name="s.md")
+        assert e.value.line == 2
 
 
 def test_a_running_head_too_long_for_its_line_is_shortened_with_an_ellipsis(tmp_path):
@@ -385,7 +414,7 @@ def test_a_running_head_too_long_for_its_line_is_shortened_with_an_ellipsis(tmp_
     a word and end in an ellipsis; a short title runs whole."""
     s = tmp_path / "s.md"
     s.write_text(LONG["long section in the running head"].replace(
-        "title: A title", "title: " + " ".join(["Pathways"] * 40)), encoding="utf-8")
+        "title: A title", "title: " + " ".join(["Pathways"] * 22)), encoding="utf-8")
 
     def head(pdf):  # the first line of page 2's text: its running head
         text = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(pdf), "-"],

@@ -109,15 +109,37 @@ def passages(interview: m.Interview, kind: str | None = None) -> list[tuple[str,
     return [(name, text) for name, text in out if text.strip()]
 
 
+#: A token at least this long may come out of a PDF in pieces: a word too long for any line
+#: breaks at the margin with no hyphen (overflow-wrap, styles/base.css), and pdftotext reads each
+#: line's piece as a word. Its pieces, one after the other and joined, are the word.
+LONG_TOKEN = 20
+
+
+def _pieces(w: str, actual: list[str], k: int) -> int | None:
+    """If ``actual[k:j]`` joined is ``w`` (a long token in pieces), j; else None."""
+    joined, j = "", k
+    while j < len(actual) and len(joined) < len(w) and w.startswith(joined + actual[j]):
+        joined += actual[j]
+        j += 1
+    return j if joined == w and j - k > 1 else None
+
+
 def first_miss(expected: list[str], actual: list[str]) -> int | None:
-    """None if ``expected`` is a subsequence of ``actual``; else the index of the first token not found."""
+    """None if ``expected`` is a subsequence of ``actual`` (a long token may be found in pieces,
+    ``_pieces``); else the index of the first token not found."""
     k = 0
     for i, w in enumerate(expected):
-        while k < len(actual) and actual[k] != w:
+        while k < len(actual):
+            if actual[k] == w:
+                k += 1
+                break
+            end = _pieces(w, actual, k) if len(w) >= LONG_TOKEN and w.startswith(actual[k]) else None
+            if end is not None:
+                k = end
+                break
             k += 1
-        if k == len(actual):
+        else:
             return i
-        k += 1
     return None
 
 

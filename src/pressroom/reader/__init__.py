@@ -17,7 +17,7 @@ problem as a ``SourceError`` that names ``file:line``.
 
 from ..errors import SourceError
 from .front_matter import _opened_path  # noqa: F401 - tests/test_hostile_more.py imports it from here
-from .limits import MAX_FOOTNOTES, MAX_LINES, MAX_PARAGRAPH, MAX_WORD
+from .limits import MAX_FOOTNOTES, MAX_LINES, MAX_PARAGRAPH, MAX_TITLE, MAX_WORD
 from .source import parse, read, source_lines
 
-__all__ = ["MAX_FOOTNOTES", "MAX_LINES", "MAX_PARAGRAPH", "MAX_WORD", "SourceError", "parse", "read", "source_lines"]
+__all__ = ["MAX_FOOTNOTES", "MAX_LINES", "MAX_PARAGRAPH", "MAX_TITLE", "MAX_WORD", "SourceError", "parse", "read", "source_lines"]

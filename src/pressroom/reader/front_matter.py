@@ -17,7 +17,7 @@ import yaml
 
 from .. import model as m
 from ..errors import SourceError
-from .limits import MAX_IMAGE_PIXELS, MAX_YAML_DEPTH, _refused_char, address_problem
+from .limits import MAX_IMAGE_PIXELS, MAX_TITLE, MAX_YAML_DEPTH, _refused_char, address_problem
 
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png",
                # A phone's MPO is a JPEG with more frames after it: every JPEG reader reads the first.
@@ -225,6 +225,9 @@ class FrontMatter:
             return value
 
         title = text("title", required=True)
+        if len(title) > MAX_TITLE:
+            raise self.error(self.key_line("title"), f"the title has {len(title)} characters; a title may have "
+                             f"up to {MAX_TITLE}", "shorten it, and put the rest in 'subtitle' (the standfirst)")
         if re.search(r"(?:^|\s)[-\u2010\u2011]+$", title):
             # The title's line is followed by the date's: pdftotext (and copy and paste) takes a
             # hyphen at a line's end for a word broken there and drops it.

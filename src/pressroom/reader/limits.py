@@ -54,6 +54,10 @@ _MD_MAX_NESTING = 2 * MAX_NESTING + 8
 #: narrowest measure (A5); tests/test_linebreak.py builds one. Addresses have their own limit,
 #: and so does every part of an address between two break opportunities.
 MAX_WORD = 120
+#: A title longer than this is refused: it is no longer a headline, and PDF/UA checkers
+#: (outloud's DOC-040) take a document title over 200 characters for an unhelpful one. The
+#: rest belongs in the subtitle (the standfirst).
+MAX_TITLE = 200
 #: A single paragraph longer than this is refused (it cannot be set on pages).
 MAX_PARAGRAPH = 20_000
 #: More footnotes than this are refused. WeasyPrint lays out a page's footnote area again for
