@@ -157,3 +157,15 @@ def model_of(source: Path) -> dict:
         return o
 
     return blank(data)
+
+
+def pdf_fidelity(source: Path, pdf: Path, kind: str):
+    """make check's text fidelity (the Outcome) of ``pdf``, the print or screen edition of
+    ``source``: the model's passages in what pdftotext reads, page by page."""
+    from pressroom import reader, transforms
+    from pressroom.checks.text import PageText, fidelity, pdf_pages, pdf_text
+    from pressroom.styles import open_styles
+
+    interview = transforms.apply(reader.read(source), open_styles())
+    extracted = pdf_text(pdf)
+    return fidelity(interview, extracted, pages=PageText(interview, pdf_pages(extracted)), kind=kind)

@@ -25,6 +25,7 @@ from pressroom import reader, transforms
 from pressroom.checks.core import REGISTRY, Context
 from pressroom.errors import SourceError
 from pressroom.styles import open_styles
+from conftest import pdf_fidelity
 from test_properties import PHOTOS, interview_source
 
 #: (output, check name): the registered checks that need no external program but poppler.
@@ -52,15 +53,11 @@ def test_the_arabic_source_it_found_builds(tmp_path):
 
 def _pdf_keeps_its_words(tmp_path, text: str, kind: str) -> bool:
     """Text fidelity of a generated source's print or screen PDF (built with the other files)."""
-    from pressroom.checks.text import PageText, fidelity, pdf_pages, pdf_text
-
     source = tmp_path / "src" / "generated.md"
     source.parent.mkdir()
     source.write_text(text, encoding="utf-8")
     build_all(source, tmp_path)
-    interview = transforms.apply(reader.read(source), open_styles())
-    extracted = pdf_text(tmp_path / ("generated.pdf" if kind == "print" else "generated.screen.pdf"))
-    return fidelity(interview, extracted, pages=PageText(interview, pdf_pages(extracted)), kind=kind).ok
+    return pdf_fidelity(source, tmp_path / ("generated.pdf" if kind == "print" else "generated.screen.pdf"), kind).ok
 
 
 @pytest.mark.xfail(strict=True, reason="a right-to-left line that falls back to one ActualText "

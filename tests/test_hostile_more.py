@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import pdf_fidelity
 from pressroom import reader
 from pressroom.errors import SourceError
 
@@ -385,13 +386,7 @@ def test_a_long_word_stays_on_the_page(tmp_path, name, trim):
 def _keeps_its_words(source: Path, pdf: Path, kind: str) -> bool:
     """make check's text fidelity on the PDF: a word broken at the margin (no hyphen) is read
     as its pieces, which are found again in order (checks/text.py, first_miss)."""
-    from pressroom import transforms
-    from pressroom.checks.text import PageText, fidelity, pdf_pages, pdf_text
-    from pressroom.styles import open_styles
-
-    interview = transforms.apply(reader.read(source), open_styles())
-    extracted = pdf_text(pdf)
-    outcome = fidelity(interview, extracted, pages=PageText(interview, pdf_pages(extracted)), kind=kind)
+    outcome = pdf_fidelity(source, pdf, kind)
     assert outcome.ok, outcome.summary
     return True
 
